@@ -1,0 +1,16 @@
+import type UserConfig from "@11ty/eleventy/UserConfig";
+import { archivePlugin } from "./src/eleventy/archive-plugin.js";
+import { filtersPlugin } from "./src/eleventy/filters-plugin.js";
+import { ARTICLES_DIR } from "./src/load.js";
+
+export default function (eleventyConfig: UserConfig) {
+  // The build CLI and the tests point the site at another folder of articles.
+  eleventyConfig.addPlugin(archivePlugin, { articlesDir: process.env.ARCHIVE_ARTICLES_DIR ?? ARTICLES_DIR });
+  eleventyConfig.addPlugin(filtersPlugin);
+
+  return {
+    dir: { input: "content", includes: "../templates" },
+    templateFormats: ["njk"],
+    htmlTemplateEngine: "njk",
+  };
+}

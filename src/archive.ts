@@ -1,0 +1,271 @@
+import { dateParts, readableDate, readableMonth } from "./dates.js";
+import { createMarkdown, excerpt, paragraphTexts } from "./markdown.js";
+import { ContentError, type Diagnostic } from "./diagnostics.js";
+import { loadArticles, type SourcedRecord } from "./load.js";
+import type { ArticleRecord } from "./record.js";
+import {
+  RESERVED_SLUGS,
+  articleUrl,
+  dayUrl,
+  monthUrl,
+  sectionFeedUrl,
+  sectionSlug,
+  sectionUrl,
+  yearUrl,
+} from "./urls.js";
+
+/**
+ * The site model: every page the archive has, computed once from the records
+ * so that templates only lay out what is here.
+ */
+
+export const PAGE_SIZE = 20;
+export const HOME_SIZE = 20;
+export const MORE_FROM_SECTION = 5;
+
+export interface Article extends ArticleRecord {
+  file: string;
+  url: string;
+  /** The start of the first paragraph, as plain text. */
+  summary: string;
+  year: string;
+  month: string;
+  day: string;
+  yearUrl: string;
+  monthUrl: string;
+  dayUrl: string;
+  monthLabel: string;
+  sectionUrl: string;
+  sectionFeedUrl: string;
+  /** The neighbours in its section: older and newer. */
+  older: ArticleLink | null;
+  newer: ArticleLink | null;
+  moreFromSection: ArticleLink[];
+}
+
+export interface ArticleLink {
+  headline: string;
+  url: string;
+  date: string;
+}
+
+export interface Section {
+  name: string;
+  slug: string;
+  url: string;
+  feedUrl: string;
+  articles: Article[];
+}
+
+/** One page of a list of articles: a section page, or a year, month or day archive. */
+export interface ListPage {
+  kind: "section" | "year" | "month" | "day";
+  url: string;
+  title: string;
+  description: string;
+  articles: Article[];
+  /** Set on section pages. */
+  section?: Section;
+  /** Set on date archives: the way from the archive index down to this page. */
+  crumbs?: { label: string; url: string }[];
+  /** Set on year pages. */
+  months?: MonthSummary[];
+  pageNumber: number;
+  pageCount: number;
+  previousUrl: string | null;
+  nextUrl: string | null;
+}
+
+export interface MonthSummary {
+  year: string;
+  month: string;
+  label: string;
+  url: string;
+  count: number;
+}
+
+export interface YearSummary {
+  year: string;
+  url: string;
+  count: number;
+  months: MonthSummary[];
+}
+
+export interface Archive {
+  /** Newest first. */
+  articles: Article[];
+  latest: Article[];
+  sections: Section[];
+  sectionPages: ListPage[];
+  years: YearSummary[];
+  yearPages: ListPage[];
+  monthPages: ListPage[];
+  dayPages: ListPage[];
+  /** Every list page, for the one template that renders them. */
+  listPages: ListPage[];
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Newest first; same-day articles by headline, then file, so the order never depends on the file system. */
+function newestFirst(a: SourcedRecord, b: SourcedRecord): number {
+  return compareText(b.record.date, a.record.date) || compareText(a.record.headline, b.record.headline) || compareText(a.file, b.file);
+}
+
+function link(article: Article): ArticleLink {
+  return { headline: article.headline, url: article.url, date: article.date };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+function paginate(section: Section): ListPage[] {
+  const { articles, name } = section;
+  const urlOf = (n: number) => sectionUrl(name, n);
+  const pageCount = Math.max(1, Math.ceil(articles.length / PAGE_SIZE));
+  return Array.from({ length: pageCount }, (_, i) => ({
+    kind: "section" as const,
+    url: urlOf(i + 1),
+    title: i > 0 ? `${name}, page ${i + 1}` : name,
+    description: `Articles of ${name}, newest first${i > 0 ? `, page ${i + 1} of ${pageCount}` : ""}.`,
+    articles: articles.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE),
+    section,
+    pageNumber: i + 1,
+    pageCount,
+    previousUrl: i > 0 ? urlOf(i) : null,
+    nextUrl: i + 1 < pageCount ? urlOf(i + 2) : null,
+  }));
+}
+
+function datePage(kind: ListPage["kind"], articles: Article[], title: string, crumbs: { label: string; url: string }[]): ListPage {
+  const count = `${articles.length} ${articles.length === 1 ? "article" : "articles"}`;
+  return {
+    kind,
+    url: crumbs[crumbs.length - 1].url,
+    title,
+    description: `The archive of ${title}: ${count}.`,
+    articles,
+    crumbs,
+    pageNumber: 1,
+    pageCount: 1,
+    previousUrl: null,
+    nextUrl: null,
+  };
+}
+
+/** Problems that only show across files: two articles at one URL, clashing section names. */
+export function findConflicts(records: SourcedRecord[]): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const byUrl = new Map<string, SourcedRecord>();
+  const bySlug = new Map<string, SourcedRecord>();
+  for (const item of [...records].sort((a, b) => compareText(a.file, b.file))) {
+    const url = articleUrl(item.record);
+    const first = byUrl.get(url);
+    if (first) {
+      problems.push({ file: item.file, line: item.headlineLine, message: `expected a unique article URL, found ${url} already used by ${first.file}:${first.headlineLine}` });
+    } else byUrl.set(url, item);
+    const slug = sectionSlug(item.record.section);
+    const namesake = bySlug.get(slug);
+    if (RESERVED_SLUGS.includes(slug) || /^\d+$/.test(slug)) {
+      problems.push({ file: item.file, line: 1, message: `expected a section name whose URL /${slug}/ is free, found ${JSON.stringify(item.record.section)}, which takes the place of another page` });
+    } else if (namesake && namesake.record.section !== item.record.section) {
+      problems.push({ file: item.file, line: 1, message: `expected section ${JSON.stringify(namesake.record.section)} (as in ${namesake.file}) or a name with another URL, found ${JSON.stringify(item.record.section)}, which also maps to /${slug}/` });
+    } else if (!namesake) bySlug.set(slug, item);
+  }
+  return problems;
+}
+
+/** Build the site model. The records must be free of conflicts (see findConflicts). */
+export function buildArchive(records: SourcedRecord[]): Archive {
+  const markdown = createMarkdown();
+  const articles: Article[] = [...records].sort(newestFirst).map(({ record, file }) => {
+    const { year, month, day } = dateParts(record.date);
+    return {
+      ...record,
+      file,
+      url: articleUrl(record),
+      summary: excerpt(paragraphTexts(markdown, record.body)[0] ?? ""),
+      year,
+      month,
+      day,
+      yearUrl: yearUrl(year),
+      monthUrl: monthUrl(year, month),
+      dayUrl: dayUrl(year, month, day),
+      monthLabel: readableMonth(year, month),
+      sectionUrl: sectionUrl(record.section),
+      sectionFeedUrl: sectionFeedUrl(record.section),
+      older: null,
+      newer: null,
+      moreFromSection: [],
+    };
+  });
+
+  const sections: Section[] = [...groupBy(articles, (a) => a.section)]
+    .sort(([a], [b]) => compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b))
+    .map(([name, list]) => ({ name, slug: sectionSlug(name), url: sectionUrl(name), feedUrl: sectionFeedUrl(name), articles: list }));
+
+  for (const section of sections) {
+    const list = section.articles;
+    list.forEach((article, i) => {
+      article.newer = i > 0 ? link(list[i - 1]) : null;
+      article.older = i + 1 < list.length ? link(list[i + 1]) : null;
+      // The nearest articles in time, other than the two neighbours already linked.
+      const near = [...list.slice(Math.max(0, i - 1 - MORE_FROM_SECTION), Math.max(0, i - 1)), ...list.slice(i + 2, i + 2 + MORE_FROM_SECTION)];
+      article.moreFromSection = near.slice(0, MORE_FROM_SECTION).map(link);
+    });
+  }
+
+  const sectionPages = sections.flatMap(paginate);
+
+  const years: YearSummary[] = [];
+  const yearPages: ListPage[] = [];
+  const monthPages: ListPage[] = [];
+  const dayPages: ListPage[] = [];
+  for (const [year, inYear] of groupBy(articles, (a) => a.year)) {
+    const months: MonthSummary[] = [];
+    const yearCrumb = { label: year, url: yearUrl(year) };
+    const yearPage = datePage("year", inYear, year, [yearCrumb]);
+    yearPages.push(yearPage);
+    for (const [month, inMonth] of groupBy(inYear, (a) => a.month)) {
+      const monthCrumb = { label: inMonth[0].monthLabel, url: monthUrl(year, month) };
+      months.push({ year, month, label: monthCrumb.label, url: monthCrumb.url, count: inMonth.length });
+      monthPages.push(datePage("month", inMonth, monthCrumb.label, [yearCrumb, monthCrumb]));
+      for (const [day, inDay] of groupBy(inMonth, (a) => a.day)) {
+        const label = readableDate(inDay[0].date);
+        dayPages.push(datePage("day", inDay, label, [yearCrumb, monthCrumb, { label, url: dayUrl(year, month, day) }]));
+      }
+    }
+    yearPage.months = months;
+    years.push({ year, url: yearUrl(year), count: inYear.length, months });
+  }
+
+  return {
+    articles,
+    latest: articles.slice(0, HOME_SIZE),
+    sections,
+    sectionPages,
+    years,
+    yearPages,
+    monthPages,
+    dayPages,
+    listPages: [...sectionPages, ...yearPages, ...monthPages, ...dayPages],
+  };
+}
+
+/** Read, validate and model the archive of a folder; every bad file is reported at once. */
+export function loadArchive(dir: string): Archive {
+  const { records, problems } = loadArticles(dir);
+  const all = [...problems, ...findConflicts(records)].sort((a, b) => compareText(a.file, b.file) || a.line - b.line);
+  if (all.length > 0) throw new ContentError(all);
+  return buildArchive(records);
+}

@@ -1,0 +1,47 @@
+import { DateTime } from "luxon";
+
+/**
+ * Article dates are calendar dates of the archive's own time zone. They are
+ * kept as `YYYY-MM-DD` strings and only ever turned into instants with this
+ * zone, so the machine's TZ never shifts a date.
+ */
+export const ARCHIVE_ZONE = "Asia/Shanghai";
+const LOCALE = "en-GB";
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True when `text` is `YYYY-MM-DD` and names a day that exists. */
+export function isCalendarDate(text: string): boolean {
+  return ISO_DATE.test(text) && inZone(text).isValid;
+}
+
+function inZone(date: string): DateTime {
+  return DateTime.fromISO(date, { zone: ARCHIVE_ZONE, locale: LOCALE });
+}
+
+export interface DateParts {
+  year: string;
+  month: string;
+  day: string;
+}
+
+export function dateParts(date: string): DateParts {
+  const m = ISO_DATE.exec(date);
+  if (!m) throw new Error(`not a YYYY-MM-DD date: ${date}`);
+  return { year: m[1], month: m[2], day: m[3] };
+}
+
+/** Midnight of the date in the archive zone, e.g. `2021-08-31T00:00:00+08:00`. */
+export function dateTime(date: string): string {
+  return inZone(date).toISO({ suppressMilliseconds: true }) ?? date;
+}
+
+/** `31 August 2021` */
+export function readableDate(date: string): string {
+  return inZone(date).toFormat("d LLLL yyyy");
+}
+
+/** `August 2021` for a `YYYY-MM` month. */
+export function readableMonth(year: string, month: string): string {
+  return inZone(`${year}-${month}-01`).toFormat("LLLL yyyy");
+}

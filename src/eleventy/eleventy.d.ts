@@ -1,0 +1,25 @@
+// Eleventy 3 ships no type declarations; these cover the part of its API this project uses.
+declare module "@11ty/eleventy/UserConfig" {
+  export default interface UserConfig {
+    addPlugin(plugin: unknown, options?: unknown): void;
+    addFilter(name: string, filter: (...args: never[]) => unknown): void;
+    addGlobalData(name: string, data: unknown): void;
+    addWatchTarget(path: string): void;
+    addPassthroughCopy(paths: string | Record<string, string>): void;
+    on(event: string, listener: (...args: never[]) => unknown): void;
+    setServerOptions(options: Record<string, unknown>): void;
+  }
+}
+
+declare module "@11ty/eleventy" {
+  export interface EleventyOptions {
+    configPath?: string;
+    quietMode?: boolean;
+    runMode?: "build" | "watch" | "serve";
+  }
+  export default class Eleventy {
+    constructor(input?: string, output?: string, options?: EleventyOptions);
+    setIsVerbose(verbose: boolean): void;
+    write(): Promise<unknown>;
+  }
+}

@@ -1,0 +1,19 @@
+import type UserConfig from "@11ty/eleventy/UserConfig";
+import { dateTime, readableDate } from "../dates.js";
+import { createMarkdown } from "../markdown.js";
+import { absoluteUrl, type SiteMetadata } from "../site.js";
+
+/** Serialise data for a `<script type="application/ld+json">`: no text can close the element. */
+export function jsonForScript(data: unknown): string {
+  return JSON.stringify(data).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
+}
+
+/** Filters the templates use; each is a helper of `src/`, named as there. */
+export function filtersPlugin(eleventyConfig: UserConfig): void {
+  const markdown = createMarkdown();
+  eleventyConfig.addFilter("readableDate", readableDate);
+  eleventyConfig.addFilter("dateTime", dateTime);
+  eleventyConfig.addFilter("renderBody", (body: string) => markdown.render(body));
+  eleventyConfig.addFilter("absoluteUrl", (path: string, site: SiteMetadata) => absoluteUrl(site, path));
+  eleventyConfig.addFilter("jsonForScript", jsonForScript);
+}

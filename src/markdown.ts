@@ -1,0 +1,52 @@
+import MarkdownIt from "markdown-it";
+
+/**
+ * The one Markdown renderer of the site. Raw HTML is off, so no article text
+ * can become markup.
+ */
+export function createMarkdown(): MarkdownIt {
+  return new MarkdownIt({ html: false, linkify: false, typographer: false });
+}
+
+// Characters with inline meaning anywhere in a line (emphasis, code, links,
+// autolinks, entities, strikethrough, tables, escapes).
+const INLINE_SPECIAL = /[\\`*_[\]<>&~|]/g;
+// What makes a line's start a heading, block quote, list item or thematic break.
+const BLOCK_START = /^(#|>|[-+=]|\d{1,9}(?=[.)]))/;
+
+/**
+ * Escape one line of plain text so that Markdown renders it as a paragraph
+ * holding exactly that text.
+ */
+export function escapeMarkdown(text: string): string {
+  const inline = text.replace(INLINE_SPECIAL, "\\$&");
+  const m = BLOCK_START.exec(inline);
+  if (!m) return inline;
+  // A list number keeps its digits and loses its meaning by escaping the `.` or `)` after it.
+  return /^\d/.test(m[1]) ? `${m[1]}\\${inline.slice(m[1].length)}` : `\\${inline}`;
+}
+
+/** Markdown for a sequence of plain-text paragraphs. */
+export function paragraphsToMarkdown(paragraphs: readonly string[]): string {
+  return paragraphs.map(escapeMarkdown).join("\n\n") + "\n";
+}
+
+/** The text of each paragraph of a Markdown body, as a reader sees it. */
+export function paragraphTexts(markdown: MarkdownIt, body: string): string[] {
+  const tokens = markdown.parse(body, {});
+  const texts: string[] = [];
+  tokens.forEach((token, i) => {
+    if (token.type !== "paragraph_open") return;
+    const inline = tokens[i + 1];
+    texts.push((inline.children ?? []).map((child) => (child.type === "softbreak" || child.type === "hardbreak" ? "\n" : child.content)).join(""));
+  });
+  return texts;
+}
+
+/** The start of a text, cut at a word boundary, for descriptions and summaries. */
+export function excerpt(text: string, max = 200): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, "")}…`;
+}

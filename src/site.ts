@@ -1,0 +1,42 @@
+import { ARCHIVE_ZONE } from "./dates.js";
+
+/** The site's metadata: every absolute URL, title and language comes from here. */
+export interface SiteMetadata {
+  title: string;
+  description: string;
+  /** Absolute base URL without a trailing slash; `SITE_URL` overrides it for deployment. */
+  url: string;
+  language: string;
+  timeZone: string;
+  publisher: string;
+}
+
+export const SITE: SiteMetadata = {
+  title: "Harbin News Archive",
+  description: "News from Harbin, the capital of Heilongjiang province: every article of Harbin Today and Biz updates, by section and by date.",
+  url: "https://archive.example.org",
+  language: "en",
+  timeZone: ARCHIVE_ZONE,
+  publisher: "Harbin News Archive",
+};
+
+/** The metadata with `SITE_URL` applied; a malformed value is a configuration error. */
+export function siteMetadata(env: Record<string, string | undefined> = process.env): SiteMetadata {
+  const override = env.SITE_URL?.trim();
+  if (!override) return SITE;
+  let parsed: URL;
+  try {
+    parsed = new URL(override);
+  } catch {
+    throw new Error(`SITE_URL: expected an absolute http(s) URL, found ${JSON.stringify(override)}`);
+  }
+  if (!/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash) {
+    throw new Error(`SITE_URL: expected an absolute http(s) URL without query or fragment, found ${JSON.stringify(override)}`);
+  }
+  return { ...SITE, url: parsed.href.replace(/\/+$/, "") };
+}
+
+/** An absolute URL for a site path. */
+export function absoluteUrl(site: SiteMetadata, path: string): string {
+  return `${site.url}${path}`;
+}

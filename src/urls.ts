@@ -1,0 +1,69 @@
+import { createHash } from "node:crypto";
+import { dateParts } from "./dates.js";
+
+/**
+ * Every URL of the site is made here, so pages, feeds, the sitemap and the
+ * checks agree on them.
+ */
+
+function shortHash(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 10);
+}
+
+function slugOf(text: string, fallbackPrefix: string): string {
+  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  // Text with no a-z0-9 at all (CJK, emoji, punctuation) still needs a stable, URL-safe name.
+  return slug || `${fallbackPrefix}-${shortHash(text)}`;
+}
+
+/** `Biz updates` -> `biz-updates` */
+export function sectionSlug(section: string): string {
+  return slugOf(section, "section");
+}
+
+/** `China’s trade, Russia's index` -> `chinas-trade-russias-index` */
+export function headlineSlug(headline: string): string {
+  return slugOf(headline.replace(/['’]/g, ""), "article");
+}
+
+export const HOME_URL = "/";
+export const ARCHIVE_URL = "/archive/";
+export const SEARCH_URL = "/search/";
+export const FEED_URL = "/feed.xml";
+export const SITEMAP_URL = "/sitemap.xml";
+export const NOT_FOUND_URL = "/404.html";
+
+/** Section slugs that would take the place of another page. */
+export const RESERVED_SLUGS = ["archive", "search", "pagefind", "page", "feed-xml", "assets"];
+
+export function sectionUrl(section: string, pageNumber = 1): string {
+  const base = `/${sectionSlug(section)}/`;
+  return pageNumber > 1 ? `${base}page/${pageNumber}/` : base;
+}
+
+export function sectionFeedUrl(section: string): string {
+  return `/${sectionSlug(section)}/feed.xml`;
+}
+
+export function yearUrl(year: string): string {
+  return `/${year}/`;
+}
+
+export function monthUrl(year: string, month: string): string {
+  return `/${year}/${month}/`;
+}
+
+export function dayUrl(year: string, month: string, day: string): string {
+  return `/${year}/${month}/${day}/`;
+}
+
+/** `/YYYY/MM/DD/<headline-slug>/` */
+export function articleUrl(article: { date: string; headline: string }): string {
+  const { year, month, day } = dateParts(article.date);
+  return `${dayUrl(year, month, day)}${headlineSlug(article.headline)}/`;
+}
+
+/** The file Eleventy writes for a URL. */
+export function outputPath(url: string): string {
+  return url.endsWith("/") ? `${url}index.html` : url;
+}
