@@ -1,0 +1,65 @@
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { outputPath } from "../src/urls.js";
+
+/** The project folder. */
+export const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+/** The original exports every developer and CI share. */
+export const SEEDS = resolve(PROJECT, "../shared/seeds");
+export const SEED_FILES = [
+  "000_52ce23d16fbdbab1.txt",
+  "001_c863029566155c19.txt",
+  "002_911a0816af94599d.txt",
+  "003_0888aff46d256542.txt",
+  "004_648e72c0b8165bae.txt",
+] as const;
+
+export function seedText(name: (typeof SEED_FILES)[number]): string {
+  return readFileSync(join(SEEDS, name), "utf8");
+}
+
+/** A fresh temporary folder; removed by the caller or left to the OS. */
+export function tempDir(prefix = "archive-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A temporary articles folder holding the seeds plus the given extra files. */
+export function articlesWith(extra: Record<string, string | Uint8Array> = {}, withSeeds = true): string {
+  const dir = join(tempDir("articles-"), "articles");
+  mkdirSync(dir, { recursive: true });
+  if (withSeeds) cpSync(SEEDS, dir, { recursive: true });
+  for (const [name, content] of Object.entries(extra)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+export interface BuildRun {
+  out: string;
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the real build CLI, as `npm run build` does, in a child process. */
+export function runCli(script: string, args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ["--import", "tsx", join(PROJECT, "src/cli", script), ...args], {
+    cwd: PROJECT,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+}
+
+/** Build the site from an articles folder (the project's own by default) into a new temporary folder. */
+export function buildSite(articlesDir?: string, env: Record<string, string> = {}, out = join(tempDir("site-"), "_site")): BuildRun {
+  const args = ["--out", out, ...(articlesDir ? ["--articles", articlesDir] : [])];
+  const run = runCli("build.ts", args, env);
+  return { out, status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The HTML (or other text) a built site serves at a URL path. */
+export function readPage(out: string, url: string): string {
+  return readFileSync(join(out, outputPath(url)), "utf8");
+}
