@@ -1,3 +1,4 @@
+import { HtmlBasePlugin } from "@11ty/eleventy";
 import type UserConfig from "@11ty/eleventy/UserConfig";
 import { archivePlugin } from "./src/eleventy/archive-plugin.js";
 import { filtersPlugin } from "./src/eleventy/filters-plugin.js";
@@ -7,6 +8,8 @@ export default function (eleventyConfig: UserConfig) {
   // The build CLI and the tests point the site at another folder of articles.
   eleventyConfig.addPlugin(archivePlugin, { articlesDir: process.env.ARCHIVE_ARTICLES_DIR ?? ARTICLES_DIR });
   eleventyConfig.addPlugin(filtersPlugin);
+  // Feeds carry article HTML whose relative links must become absolute.
+  eleventyConfig.addPlugin(HtmlBasePlugin);
 
   return {
     dir: { input: "content", includes: "../templates" },

@@ -4,7 +4,11 @@ import { ContentError, type Diagnostic } from "./diagnostics.js";
 import { loadArticles, type SourcedRecord } from "./load.js";
 import type { ArticleRecord } from "./record.js";
 import {
+  ARCHIVE_URL,
+  FEED_URL,
+  HOME_URL,
   RESERVED_SLUGS,
+  SEARCH_URL,
   articleUrl,
   dayUrl,
   monthUrl,
@@ -22,6 +26,8 @@ import {
 export const PAGE_SIZE = 20;
 export const HOME_SIZE = 20;
 export const MORE_FROM_SECTION = 5;
+/** Entries per Atom feed. */
+export const FEED_SIZE = 50;
 
 export interface Article extends ArticleRecord {
   file: string;
@@ -37,6 +43,8 @@ export interface Article extends ArticleRecord {
   monthLabel: string;
   sectionUrl: string;
   sectionFeedUrl: string;
+  /** The archived article the sidebar teaser points to, when the archive holds it. */
+  teaserUrl: string | null;
   /** The neighbours in its section: older and newer. */
   older: ArticleLink | null;
   newer: ArticleLink | null;
@@ -91,6 +99,23 @@ export interface YearSummary {
   months: MonthSummary[];
 }
 
+/** An Atom feed: the site's, or one section's. */
+export interface Feed {
+  url: string;
+  title: string;
+  /** The HTML page the feed stands for. */
+  pageUrl: string;
+  section: string | null;
+  /** Newest first, at most FEED_SIZE. */
+  articles: Article[];
+}
+
+/** A page of the sitemap. */
+export interface SitemapEntry {
+  url: string;
+  lastmod: string | null;
+}
+
 export interface Archive {
   /** Newest first. */
   articles: Article[];
@@ -103,6 +128,9 @@ export interface Archive {
   dayPages: ListPage[];
   /** Every list page, for the one template that renders them. */
   listPages: ListPage[];
+  feeds: Feed[];
+  /** Every HTML page a reader or crawler should find. */
+  sitemap: SitemapEntry[];
 }
 
 function compareText(a: string, b: string): number {
@@ -127,6 +155,30 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
     else groups.set(k, [item]);
   }
   return groups;
+}
+
+/**
+ * How a teaser's headline is matched to an archived one: case, no-break
+ * spaces, curly apostrophes and the spacing around punctuation do not count.
+ */
+export function headlineKey(headline: string): string {
+  return headline
+    .replace(/\u00a0/g, " ")
+    .replace(/[’‘]/g, "'")
+    .toLowerCase()
+    .replace(/\s*([^\p{L}\p{N}\s])\s*/gu, "$1")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+function linkTeasers(articles: Article[]): void {
+  const byHeadline = new Map<string, Article>();
+  // Newest first, so a headline used twice links to its newest article.
+  for (const article of articles) if (!byHeadline.has(headlineKey(article.headline))) byHeadline.set(headlineKey(article.headline), article);
+  for (const article of articles) {
+    const target = article.teaser && byHeadline.get(headlineKey(article.teaser.headline));
+    article.teaserUrl = target && target !== article ? target.url : null;
+  }
 }
 
 function paginate(section: Section): ListPage[] {
@@ -204,6 +256,7 @@ export function buildArchive(records: SourcedRecord[]): Archive {
       monthLabel: readableMonth(year, month),
       sectionUrl: sectionUrl(record.section),
       sectionFeedUrl: sectionFeedUrl(record.section),
+      teaserUrl: null,
       older: null,
       newer: null,
       moreFromSection: [],
@@ -225,6 +278,7 @@ export function buildArchive(records: SourcedRecord[]): Archive {
     });
   }
 
+  linkTeasers(articles);
   const sectionPages = sections.flatMap(paginate);
 
   const years: YearSummary[] = [];
@@ -249,6 +303,16 @@ export function buildArchive(records: SourcedRecord[]): Archive {
     years.push({ year, url: yearUrl(year), count: inYear.length, months });
   }
 
+  const listPages = [...sectionPages, ...yearPages, ...monthPages, ...dayPages];
+  const feeds: Feed[] = [
+    { url: FEED_URL, title: "Latest articles", pageUrl: HOME_URL, section: null, articles: articles.slice(0, FEED_SIZE) },
+    ...sections.map((s) => ({ url: s.feedUrl, title: s.name, pageUrl: s.url, section: s.name, articles: s.articles.slice(0, FEED_SIZE) })),
+  ];
+  const sitemap: SitemapEntry[] = [
+    ...[HOME_URL, ARCHIVE_URL, SEARCH_URL].map((url) => ({ url, lastmod: null })),
+    ...listPages.map((page) => ({ url: page.url, lastmod: null })),
+    ...articles.map((article) => ({ url: article.url, lastmod: article.date })),
+  ];
   return {
     articles,
     latest: articles.slice(0, HOME_SIZE),
@@ -258,7 +322,9 @@ export function buildArchive(records: SourcedRecord[]): Archive {
     yearPages,
     monthPages,
     dayPages,
-    listPages: [...sectionPages, ...yearPages, ...monthPages, ...dayPages],
+    listPages,
+    feeds,
+    sitemap,
   };
 }
 

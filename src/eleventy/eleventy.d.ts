@@ -17,9 +17,11 @@ declare module "@11ty/eleventy" {
     quietMode?: boolean;
     runMode?: "build" | "watch" | "serve";
   }
+  export const HtmlBasePlugin: unknown;
   export default class Eleventy {
     constructor(input?: string, output?: string, options?: EleventyOptions);
     setIsVerbose(verbose: boolean): void;
+    disableLogger(): void;
     write(): Promise<unknown>;
   }
 }

@@ -2,6 +2,7 @@ import type UserConfig from "@11ty/eleventy/UserConfig";
 import { dateTime, readableDate } from "../dates.js";
 import { createMarkdown } from "../markdown.js";
 import { absoluteUrl, type SiteMetadata } from "../site.js";
+import { articleStructuredData } from "../structured-data.js";
 
 /** Serialise data for a `<script type="application/ld+json">`: no text can close the element. */
 export function jsonForScript(data: unknown): string {
@@ -16,4 +17,5 @@ export function filtersPlugin(eleventyConfig: UserConfig): void {
   eleventyConfig.addFilter("renderBody", (body: string) => markdown.render(body));
   eleventyConfig.addFilter("absoluteUrl", (path: string, site: SiteMetadata) => absoluteUrl(site, path));
   eleventyConfig.addFilter("jsonForScript", jsonForScript);
+  eleventyConfig.addFilter("structuredData", articleStructuredData);
 }
