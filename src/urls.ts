@@ -67,3 +67,14 @@ export function articleUrl(article: { date: string; headline: string }): string 
 export function outputPath(url: string): string {
   return url.endsWith("/") ? `${url}index.html` : url;
 }
+
+/** The fixed pages, by name, for templates. */
+export const PATHS = {
+  home: HOME_URL,
+  archive: ARCHIVE_URL,
+  search: SEARCH_URL,
+  feed: FEED_URL,
+  sitemap: SITEMAP_URL,
+  notFound: NOT_FOUND_URL,
+  robots: "/robots.txt",
+} as const;
