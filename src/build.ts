@@ -1,9 +1,10 @@
 import Eleventy from "@11ty/eleventy";
-import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { loadArchive } from "./archive.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR } from "./load.js";
+import { siteMetadata } from "./site.js";
 
 export interface BuildOptions {
   /** Where the finished site goes; replaced only when the whole build succeeded. */
@@ -27,23 +28,46 @@ export class BuildError extends Error {
   }
 }
 
+/** An error and the errors under it: Eleventy wraps the error of a template in `originalError`. */
+function* causes(error: unknown): Generator<Error> {
+  for (let e = error; e instanceof Error; e = e.cause ?? (e as { originalError?: unknown }).originalError) yield e;
+}
+
 function findCause(error: unknown): ContentError | undefined {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    if (e instanceof ContentError) return e;
-  }
+  for (const e of causes(error)) if (e instanceof ContentError) return e;
   return undefined;
 }
 
 const PARTIAL = ".partial-";
+const REPLACED = ".old";
 
-/** Remove what a killed build left beside the output. */
-function removeLeftovers(out: string): void {
+/**
+ * Put back what a killed build left beside the output: a previous site moved
+ * aside for the swap goes back in place if nothing replaced it, and
+ * half-written folders go.
+ */
+function recoverLeftovers(out: string): void {
   const parent = dirname(out);
   const prefix = `.${basename(out)}${PARTIAL}`;
   if (!existsSync(parent)) return;
-  for (const name of readdirSync(parent)) {
-    if (name.startsWith(prefix)) rmSync(join(parent, name), { recursive: true, force: true });
+  for (const name of readdirSync(parent).sort()) {
+    if (!name.startsWith(prefix)) continue;
+    const path = join(parent, name);
+    if (name.endsWith(REPLACED) && !existsSync(out)) renameSync(path, out);
+    else rmSync(path, { recursive: true, force: true });
   }
+}
+
+/** True when `path` is `folder` or inside it. */
+function within(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === "" || (!rel.startsWith("..") && !rel.startsWith("/"));
+}
+
+/** An error's message with those of its causes, which name the template and line. */
+function describeError(error: unknown): string {
+  const messages = [...new Set([...causes(error)].map((e) => e.message.trim()))];
+  return messages.join("\n  ") || String(error);
 }
 
 /**
@@ -56,6 +80,17 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const projectDir = resolve(options.projectDir ?? ".");
   const out = resolve(options.out);
   const articlesDir = resolve(projectDir, options.articlesDir ?? ARTICLES_DIR);
+  // A mistyped folder would otherwise build an empty archive over a good site.
+  if (options.articlesDir !== undefined && !statSync(articlesDir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new BuildError(`expected a folder of articles, found no folder at ${articlesDir}`, 2);
+  }
+  // The output folder is replaced as a whole: it must not hold the project or lie among its sources.
+  const sources = [articlesDir, join(projectDir, "content"), join(projectDir, "templates")];
+  for (const source of [projectDir, ...sources]) {
+    if (within(source, out) || (source !== projectDir && within(out, source))) {
+      throw new BuildError(`expected an output folder apart from the sources, found ${out}, which overlaps ${source}`, 2);
+    }
+  }
   // Content errors are reported before Eleventy starts, once, in file:line form.
   let articles: number;
   try {
@@ -64,11 +99,18 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     if (error instanceof ContentError) throw new BuildError(error.message, 1);
     throw error;
   }
-  removeLeftovers(out);
+  try {
+    siteMetadata();
+  } catch (error) {
+    throw new BuildError((error as Error).message, 2);
+  }
+  recoverLeftovers(out);
   const partial = join(dirname(out), `.${basename(out)}${PARTIAL}${process.pid}`);
+  const replaced = `${partial}${REPLACED}`;
   const discard = () => rmSync(partial, { recursive: true, force: true });
   const onSignal = (signal: NodeJS.Signals) => {
     discard();
+    recoverLeftovers(out);
     process.kill(process.pid, signal);
   };
   process.once("SIGINT", onSignal);
@@ -81,18 +123,23 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       quietMode: true,
     });
     eleventy.setIsVerbose(false);
-    // Eleventy answers [passthrough copies, written templates].
-    const [, templates] = (await eleventy.write()) as [unknown[], unknown[]];
-    const pages = templates.length;
-    const replaced = `${partial}.old`;
+    // Its messages would go to stdout; failures are reported once, by the caller.
+    eleventy.disableLogger();
+    let pages: number;
+    try {
+      // Eleventy answers [passthrough copies, written templates].
+      const [, templates] = (await eleventy.write()) as [unknown[], unknown[]];
+      pages = templates.length;
+    } catch (error) {
+      const content = findCause(error);
+      if (content) throw new BuildError(content.message, 1);
+      // Anything else Eleventy stops on is in the templates or the configuration, not in an article.
+      throw new BuildError(`expected the templates and configuration to build the site, found an error: ${describeError(error)}`, 2);
+    }
     if (existsSync(out)) renameSync(out, replaced);
     renameSync(partial, out);
     rmSync(replaced, { recursive: true, force: true });
     return { pages, articles, ms: performance.now() - started };
-  } catch (error) {
-    const content = findCause(error);
-    if (content) throw new BuildError(content.message, 1);
-    throw error;
   } finally {
     discard();
     process.off("SIGINT", onSignal);
