@@ -1,0 +1,118 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { NOT_FOUND_URL, outputPath } from "../../src/urls.js";
+
+/**
+ * Shared pieces of the browser tests: Debian's Chromium driven by
+ * playwright-core (never a downloaded browser), a static server that behaves
+ * like the host the site is deployed to, and axe-core.
+ */
+
+export const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * True when the browser tests should be skipped: no Chromium here and not in
+ * CI. In CI (`CI=true`) a missing Chromium is a failure, not a skip.
+ */
+export function skipWithoutChromium(): boolean {
+  if (existsSync(CHROMIUM) || process.env.CI === "true") return false;
+  console.warn(`Browser tests skipped: no Chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` (with CI=true they fail instead).`);
+  return true;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\``);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".xml": "application/xml; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".wasm": "application/wasm",
+};
+
+/** Anything else, notably Pagefind's binary index files (`.pf_meta`, `.pf_index`, `.pf_fragment`, `.pf_filter`), is served as bytes. */
+function contentType(file: string): string {
+  return CONTENT_TYPES[extname(file)] ?? "application/octet-stream";
+}
+
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
+
+export interface StaticServer {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serve a built site as a static host does: `index.html` for directory URLs
+ * (redirecting `/dir` to `/dir/`), and the site's own 404 page, with status
+ * 404, for anything missing.
+ */
+export async function serveSite(folder: string): Promise<StaticServer> {
+  const root = resolve(folder);
+  const server = createServer((request, response) => {
+    const { pathname } = new URL(request.url ?? "/", "http://localhost");
+    let path: string;
+    try {
+      path = normalize(decodeURIComponent(pathname));
+    } catch {
+      path = "/\0";
+    }
+    const file = join(root, outputPath(path));
+    const inside = file.startsWith(root + sep) && !path.includes("\0");
+    if (inside && !path.endsWith("/") && isFile(join(root, path, "index.html"))) {
+      response.writeHead(301, { location: `${path}/` }).end();
+    } else if (inside && isFile(file)) {
+      response.writeHead(200, { "content-type": contentType(file) }).end(readFileSync(file));
+    } else {
+      const notFound = join(root, NOT_FOUND_URL);
+      const body = isFile(notFound) ? readFileSync(notFound) : "Not found (the site has no 404 page)";
+      response.writeHead(404, { "content-type": CONTENT_TYPES[".html"] }).end(body);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
+const AXE_SCRIPT = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** axe-core's violations on the page as it is now, one readable line per rule and element. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_SCRIPT });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const result = await axe.run(document);
+    return result.violations.map(({ id, help, nodes }) => ({ id, help, targets: nodes.map((node) => node.target.join(" ")) }));
+  });
+  return violations.map(({ id, help, targets }) => `${id}: ${help} — ${targets.join(", ")}`);
+}
+
+/** The path of the page's URL, e.g. `/biz-updates/page/2/`. */
+export function pathOf(page: Page): string {
+  return new URL(page.url()).pathname;
+}

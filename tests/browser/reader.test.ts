@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { PAGE_SIZE, loadArchive, type Archive, type Section } from "../../src/archive.js";
+import { readableDate } from "../../src/dates.js";
+import { ARCHIVE_URL, HOME_URL, sectionUrl } from "../../src/urls.js";
+import { articlesWith, buildSite } from "../helpers.js";
+import { launchChromium, pathOf, serveSite, skipWithoutChromium, type StaticServer } from "./browser.js";
+
+/** Enough generated exports in one section of the seeds for it to have three pages. */
+const SECTION = "Biz updates";
+const GENERATED = 45;
+
+/** One raw export in the city site's format, dated in 2020 so the seeds stay the newest. */
+function generatedExport(n: number): string {
+  const month = String(1 + (n % 12)).padStart(2, "0");
+  const day = String(1 + (n % 28)).padStart(2, "0");
+  return [
+    `Home>${SECTION}`,
+    "",
+    `Harbin trade fair report number ${n + 1}`,
+    "",
+    `Updated : 2020-${month}-${day}`,
+    "",
+    "By ( e.my399.com )",
+    "",
+    `Exhibitors from ${n + 3} countries met buyers at the Harbin trade fair, organisers said.`,
+    `Contracts worth ${n + 10} million yuan were signed on the first day.`,
+    "",
+  ].join("\n");
+}
+
+describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
+  let archive: Archive;
+  let section: Section;
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const extra = Object.fromEntries(Array.from({ length: GENERATED }, (_, n) => [`gen_${String(n).padStart(3, "0")}.txt`, generatedExport(n)]));
+    const articles = articlesWith(extra);
+    archive = loadArchive(articles);
+    section = archive.sections.find((s) => s.name === SECTION)!;
+    const site = buildSite(articles);
+    if (site.status !== 0) throw new Error(`build failed:\n${site.stderr}`);
+    [server, browser] = await Promise.all([serveSite(site.out), launchChromium()]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+    const page = await browser.newPage({ viewport });
+    await page.goto(server.origin + url);
+    return page;
+  }
+
+  it("has a section long enough to page through", () => {
+    expect(archive.sectionPages.filter((p) => p.section === section)).toHaveLength(3);
+  });
+
+  it("goes home -> section -> page 2 -> article -> its month -> back to the article", async () => {
+    const page = await open(HOME_URL);
+    const main = page.getByRole("main");
+
+    await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: SECTION, exact: true }).click();
+    expect(pathOf(page)).toBe(sectionUrl(SECTION));
+    expect(await page.locator("h1").textContent()).toBe(SECTION);
+
+    await page.getByRole("link", { name: /Older articles/ }).click();
+    expect(pathOf(page)).toBe(sectionUrl(SECTION, 2));
+
+    const article = section.articles[PAGE_SIZE];
+    await main.getByRole("link", { name: article.headline, exact: true }).click();
+    expect(pathOf(page)).toBe(article.url);
+    expect(await page.locator("h1").allTextContents()).toEqual([article.headline]);
+    const time = main.locator("article time").first();
+    expect(await time.getAttribute("datetime")).toBe(article.date);
+    expect(await time.textContent()).toBe(readableDate(article.date));
+
+    await main.getByRole("link", { name: article.monthLabel, exact: true }).click();
+    expect(pathOf(page)).toBe(article.monthUrl);
+    expect(await page.locator("h1").textContent()).toBe(article.monthLabel);
+    expect(await main.getByRole("link", { name: article.headline, exact: true }).getAttribute("href")).toBe(article.url);
+
+    await page.goBack();
+    expect(pathOf(page)).toBe(article.url);
+    expect(await page.locator("h1").textContent()).toBe(article.headline);
+  });
+
+  it("answers a missing URL with the 404 page, which leads home and to the archive", async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${server.origin}/no/such/page/`);
+    expect(response?.status()).toBe(404);
+    const main = page.getByRole("main");
+    expect(await main.locator(`a[href="${HOME_URL}"]`).count()).toBeGreaterThan(0);
+    await main.locator(`a[href="${ARCHIVE_URL}"]`).first().click();
+    expect(pathOf(page)).toBe(ARCHIVE_URL);
+    expect(await page.locator("h1").textContent()).toBe("Archive");
+  });
+
+  it("lets a keyboard user skip to the content", async () => {
+    const page = await open(HOME_URL);
+    await page.keyboard.press("Tab");
+    const focused = () => page.evaluate(() => ({ id: document.activeElement?.id, text: document.activeElement?.textContent?.trim(), href: document.activeElement?.getAttribute("href") }));
+    expect(await focused()).toEqual({ id: "", text: "Skip to content", href: "#main" });
+    await page.keyboard.press("Enter");
+    expect((await focused()).id).toBe("main");
+  });
+
+  for (const width of [375, 1280]) {
+    it(`needs no horizontal scrolling ${width}px wide`, async () => {
+      const longest = [...archive.articles].sort((a, b) => b.headline.length - a.headline.length)[0];
+      for (const url of [HOME_URL, sectionUrl(SECTION, 2), longest.url]) {
+        const page = await open(url, { width, height: 800 });
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        expect(scrollWidth, `${url} at ${width}px`).toBeLessThanOrEqual(innerWidth);
+        await page.close();
+      }
+    });
+  }
+});
