@@ -2,6 +2,7 @@ import { HtmlBasePlugin } from "@11ty/eleventy";
 import type UserConfig from "@11ty/eleventy/UserConfig";
 import { archivePlugin } from "./src/eleventy/archive-plugin.js";
 import { filtersPlugin } from "./src/eleventy/filters-plugin.js";
+import { searchPlugin } from "./src/eleventy/search-plugin.js";
 import { ARTICLES_DIR } from "./src/load.js";
 
 export default function (eleventyConfig: UserConfig) {
@@ -10,6 +11,7 @@ export default function (eleventyConfig: UserConfig) {
   eleventyConfig.addPlugin(filtersPlugin);
   // Feeds carry article HTML whose relative links must become absolute.
   eleventyConfig.addPlugin(HtmlBasePlugin);
+  eleventyConfig.addPlugin(searchPlugin, { enabled: process.env.ARCHIVE_SEARCH !== "off" });
 
   return {
     dir: { input: "content", includes: "../templates" },

@@ -32,6 +32,8 @@ export const SEARCH_URL = "/search/";
 export const FEED_URL = "/feed.xml";
 export const SITEMAP_URL = "/sitemap.xml";
 export const NOT_FOUND_URL = "/404.html";
+/** Pagefind's index and its JavaScript API. */
+export const SEARCH_INDEX_URL = "/pagefind/";
 
 /** Section slugs that would take the place of another page. */
 export const RESERVED_SLUGS = ["archive", "search", "pagefind", "page", "feed-xml", "assets"];
@@ -77,4 +79,5 @@ export const PATHS = {
   sitemap: SITEMAP_URL,
   notFound: NOT_FOUND_URL,
   robots: "/robots.txt",
+  searchScript: `${SEARCH_INDEX_URL}pagefind.js`,
 } as const;
