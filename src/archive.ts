@@ -272,9 +272,9 @@ export function buildArchive(records: SourcedRecord[]): Archive {
     list.forEach((article, i) => {
       article.newer = i > 0 ? link(list[i - 1]) : null;
       article.older = i + 1 < list.length ? link(list[i + 1]) : null;
-      // The nearest articles in time, other than the two neighbours already linked.
-      const near = [...list.slice(Math.max(0, i - 1 - MORE_FROM_SECTION), Math.max(0, i - 1)), ...list.slice(i + 2, i + 2 + MORE_FROM_SECTION)];
-      article.moreFromSection = near.slice(0, MORE_FROM_SECTION).map(link);
+      // The nearest articles in time, newer and older alike, newest first.
+      const start = Math.min(Math.max(0, i - Math.floor(MORE_FROM_SECTION / 2)), Math.max(0, list.length - 1 - MORE_FROM_SECTION));
+      article.moreFromSection = list.slice(start, start + MORE_FROM_SECTION + 1).filter((other) => other !== article).slice(0, MORE_FROM_SECTION).map(link);
     });
   }
 
