@@ -50,9 +50,10 @@ export function readRecord(text: string): ParseResult {
     // A fresh object each call: gray-matter caches by content only when no options are given.
     parsed = matter(text, { ...MATTER_OPTIONS } as never);
   } catch (error) {
+    // gray-matter's YAML text starts with the rest of the opening `---` line: its 0-based line n is file line n + 1.
     const mark = (error as { mark?: { line: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? (error as Error).message;
-    return { record: null, problems: [{ line: mark ? mark.line + 2 : 1, message: `expected valid YAML front matter, found an error: ${reason}` }] };
+    return { record: null, problems: [{ line: mark ? mark.line + 1 : 1, message: `expected valid YAML front matter, found an error: ${reason}` }] };
   }
   const data = parsed.data as unknown;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
