@@ -80,6 +80,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const projectDir = resolve(options.projectDir ?? ".");
   const out = resolve(options.out);
   const articlesDir = resolve(projectDir, options.articlesDir ?? ARTICLES_DIR);
+  recoverLeftovers(out);
   // A mistyped folder would otherwise build an empty archive over a good site.
   if (options.articlesDir !== undefined && !statSync(articlesDir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new BuildError(`expected a folder of articles, found no folder at ${articlesDir}`, 2);
@@ -104,7 +105,6 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   } catch (error) {
     throw new BuildError((error as Error).message, 2);
   }
-  recoverLeftovers(out);
   const partial = join(dirname(out), `.${basename(out)}${PARTIAL}${process.pid}`);
   const replaced = `${partial}${REPLACED}`;
   const discard = () => rmSync(partial, { recursive: true, force: true });

@@ -1,0 +1,176 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, watch } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT, articlesWith, buildSite, readPage, runCli, tempDir } from "./helpers.js";
+
+/** One hash over every file of a folder: its relative paths and bytes. */
+function hashTree(dir: string): string {
+  const hash = createHash("sha256");
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  expect(files.length).toBeGreaterThan(0);
+  for (const file of files) hash.update(`${relative(dir, file)}\0`).update(readFileSync(file)).update("\0");
+  return hash.digest("hex");
+}
+
+/** What a build leaves beside its output folder other than the output itself. */
+function leftovers(out: string): string[] {
+  return readdirSync(dirname(out)).filter((name) => name.startsWith(`.${basename(out)}.partial-`));
+}
+
+/** A good site in a fresh folder, with its hash. */
+function goodSite(): { out: string; hash: string } {
+  const site = buildSite(articlesWith());
+  expect(site.stderr).toBe("");
+  expect(site.status).toBe(0);
+  return { out: site.out, hash: hashTree(site.out) };
+}
+
+/** The seeds plus `count` more valid exports, so that Eleventy runs long enough to be interrupted. */
+function manyArticles(count: number): string {
+  const extra: Record<string, string> = {};
+  for (let i = 0; i < count; i++) {
+    const day = String((i % 28) + 1).padStart(2, "0");
+    extra[`bulk-${i}.txt`] = `Home>Bulk\n\nBulk article number ${i}\n\nUpdated : 2019-03-${day}\n\nBy ( test )\n\nParagraph ${i} of the bulk.\n`;
+  }
+  return articlesWith(extra);
+}
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the build CLI in `cwd`; `watching` may act on the output's parent folder while it runs. */
+function startBuild(args: string[], cwd: string, watching?: (name: string, kill: (signal: NodeJS.Signals) => void) => void, parent?: string): Promise<Run> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT, "src/cli/build.ts"), ...args], { cwd });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const watcher = watching && parent ? watch(parent, (_event, name) => name && watching(String(name), (signal) => child.kill(signal))) : undefined;
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      watcher?.close();
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Build `articles` into `out` and send `signal` as soon as the half-written folder appears, that is while Eleventy writes. */
+function interruptBuild(articles: string, out: string, signal: NodeJS.Signals): Promise<Run> {
+  let sent = false;
+  return startBuild(["--out", out, "--articles", articles], PROJECT, (name, kill) => {
+    if (sent || !name.startsWith(`.${basename(out)}.partial-`) || name.endsWith(".old")) return;
+    sent = true;
+    kill(signal);
+  }, dirname(out));
+}
+
+describe("a failed build leaves the previous site as it was", () => {
+  it("after a bad article: exit 1, the file named on stderr, nothing on stdout", () => {
+    const { out, hash } = goodSite();
+    const failed = buildSite(articlesWith({ "bad.txt": "Not an export\n" }), {}, out);
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toBe("");
+    expect(failed.stderr).toMatch(/bad\.txt:1: expected a breadcrumb/);
+    expect(hashTree(out)).toBe(hash);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it("after a template error: exit 2, the template named", async () => {
+    const { out, hash } = goodSite();
+    // A copy of the project whose home page template calls a filter that does not exist.
+    const project = tempDir("project-");
+    for (const part of ["content", "templates", ".eleventy.ts", "package.json"]) cpSync(join(PROJECT, part), join(project, part), { recursive: true });
+    for (const part of ["src", "node_modules"]) symlinkSync(join(PROJECT, part), join(project, part));
+    appendFileSync(join(project, "content/index.njk"), "{{ 1 | noSuchFilter }}\n");
+    const run = await startBuild(["--out", out, "--articles", articlesWith()], project);
+    expect(run.stderr).toMatch(/index\.njk/);
+    expect(run.stderr).toMatch(/noSuchFilter/);
+    expect(run.stdout).toBe("");
+    expect(run.code).toBe(2);
+    expect(hashTree(out)).toBe(hash);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it("after a bad SITE_URL or a usage error: exit 2, nothing on stdout", () => {
+    const { out, hash } = goodSite();
+    const badUrl = buildSite(articlesWith(), { SITE_URL: "ftp://example.org" }, out);
+    expect(badUrl.status).toBe(2);
+    expect(badUrl.stdout).toBe("");
+    expect(badUrl.stderr).toMatch(/^SITE_URL: expected an absolute http\(s\) URL/);
+    const unknownFlag = runCli("build.ts", ["--out", out, "--bogus"]);
+    expect(unknownFlag.status).toBe(2);
+    expect(unknownFlag.stdout).toBe("");
+    expect(unknownFlag.stderr).toMatch(/--bogus[\s\S]*usage:/);
+    const noFolder = buildSite(join(tempDir(), "missing"), {}, out);
+    expect(noFolder.status).toBe(2);
+    expect(noFolder.stderr).toMatch(/expected a folder of articles/);
+    expect(hashTree(out)).toBe(hash);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it("refuses an output folder that would replace the sources", () => {
+    const articles = articlesWith();
+    const before = hashTree(articles);
+    for (const out of [articles, join(articles, "site"), dirname(articles)]) {
+      const run = buildSite(articles, {}, out);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/expected an output folder apart from the sources/);
+    }
+    expect(hashTree(articles)).toBe(before);
+  });
+
+  it("after Ctrl-C while Eleventy writes: the old site, no half-written folder", async () => {
+    const { out, hash } = goodSite();
+    const run = await interruptBuild(manyArticles(300), out, "SIGINT");
+    expect(run.signal).toBe("SIGINT");
+    expect(run.stdout).toBe("");
+    expect(hashTree(out)).toBe(hash);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it("after a hard kill: the old site stays, and the next build clears what was left", async () => {
+    const { out, hash } = goodSite();
+    const run = await interruptBuild(manyArticles(300), out, "SIGKILL");
+    expect(run.signal).toBe("SIGKILL");
+    expect(hashTree(out)).toBe(hash);
+    // Killed outright, the build could not clean up: its half-written folder is still there.
+    expect(leftovers(out)).toHaveLength(1);
+    const failed = buildSite(articlesWith({ "bad.txt": "Not an export\n" }), {}, out);
+    expect(failed.status).toBe(1);
+    expect(hashTree(out)).toBe(hash);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it("after a kill between moving the old site aside and putting the new one in place: the old site comes back", () => {
+    const { out, hash } = goodSite();
+    renameSync(out, join(dirname(out), `.${basename(out)}.partial-99999.old`));
+    mkdirSync(join(dirname(out), `.${basename(out)}.partial-99999`));
+    const failed = buildSite(articlesWith({ "bad.txt": "Not an export\n" }), {}, out);
+    expect(failed.status).toBe(1);
+    expect(existsSync(out)).toBe(true);
+    expect(hashTree(out)).toBe(hash);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it("a good build after a good one replaces the site", () => {
+    const { out, hash } = goodSite();
+    const extra = `Home>Harbin Today\n\nA later article\n\nUpdated : 2024-01-02\n\nBy ( test )\n\nA new paragraph.\n`;
+    const next = buildSite(articlesWith({ "later.txt": extra }), {}, out);
+    expect(next.status).toBe(0);
+    expect(next.stderr).toBe("");
+    expect(next.stdout).toMatch(/^Built \d+ pages of 6 articles into .* in [\d.]+ s\n$/);
+    expect(hashTree(out)).not.toBe(hash);
+    expect(readPage(out, "/")).toContain("A later article");
+    expect(leftovers(out)).toEqual([]);
+  });
+});
