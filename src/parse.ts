@@ -25,6 +25,8 @@ interface Line {
 const BREADCRUMB = /^Home ?> ?([^>]+)$/;
 const UPDATED = /^Updated ?: ?(.*)$/;
 const BYLINE = /^By ?\( ?(.*?) ?\)$/;
+// Lines that were meant as the Updated or By line, even if malformed: never a headline.
+const HEADER_LIKE = /^(Updated ?(:|\d)|By ?\()/;
 
 // `<one sentence>. CHINA DAILY`: a sentence, then a credit of capitals only.
 const CAPTION = /^(.*[^\s.!?].*[.!?]["”’)]?) ([A-Z][A-Z0-9 .,'’&/()-]*[A-Z])$/;
@@ -77,7 +79,7 @@ export function parseExport(raw: string): ParseResult {
 
   const section = BREADCRUMB.exec(crumb.text);
   if (!section) return fail(crumb.number, `expected a breadcrumb "Home>Section name", found ${quote(crumb.text)}`);
-  if (!headline || UPDATED.test(headline.text) || BYLINE.test(headline.text)) {
+  if (!headline || HEADER_LIKE.test(headline.text)) {
     return fail(headline?.number ?? last, `expected a headline after the breadcrumb, found ${headline ? quote(headline.text) : "the end of the file"}`);
   }
   const date = updated && UPDATED.exec(updated.text);

@@ -1,7 +1,10 @@
+import type { AnyNode, Document, Element } from "domhandler";
+import { DomUtils, parseDocument } from "htmlparser2";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { outputPath } from "../src/urls.js";
 
@@ -62,4 +65,51 @@ export function buildSite(articlesDir?: string, env: Record<string, string> = {}
 /** The HTML (or other text) a built site serves at a URL path. */
 export function readPage(out: string, url: string): string {
   return readFileSync(join(out, outputPath(url)), "utf8");
+}
+
+/**
+ * The non-blank lines of a raw export after its `By ( source )` line, with
+ * white space collapsed by a regular expression of its own rather than by
+ * src/text.ts, as the independent expectation for the parser.
+ */
+export function exportBodyLines(text: string): string[] {
+  const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/[\s\u00a0\ufeff]+/g, " ").trim());
+  return lines.slice(lines.findIndex((line) => line.startsWith("By (")) + 1).filter((line) => line !== "");
+}
+
+/** A raw export in the seeds' format. */
+export function rawExport(article: { section: string; headline: string; date: string; paragraphs: string[]; source?: string }): string {
+  const header = [`Home>${article.section}`, article.headline, `Updated : ${article.date}`, `By ( ${article.source ?? "e.my399.com"} )`];
+  return `${[...header, ...article.paragraphs].join("\n\n")}\n`;
+}
+
+/** A built page as a DOM. */
+export function pageDocument(out: string, url: string): Document {
+  return parseDocument(readPage(out, url));
+}
+
+/** The elements with a tag name under a node, in document order. */
+export function elementsByTag(root: AnyNode | AnyNode[], tag: string): Element[] {
+  return DomUtils.findAll((el) => el.name === tag, Array.isArray(root) ? root : [root]);
+}
+
+/** The text a reader sees in an element, entities decoded. */
+export function textOf(node: AnyNode): string {
+  return DomUtils.textContent(node);
+}
+
+/** The link targets under a node. */
+export function hrefsIn(root: AnyNode | AnyNode[]): string[] {
+  return elementsByTag(root, "a").flatMap((a) => (a.attribs.href === undefined ? [] : [a.attribs.href]));
+}
+
+/** Every file under a folder, by `/`-separated relative path, with the SHA-256 of its bytes. */
+export function fileHashes(dir: string): Record<string, string> {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  const hashes: Record<string, string> = {};
+  for (const entry of files) {
+    const path = join(entry.parentPath, entry.name);
+    hashes[relative(dir, path).split(sep).join("/")] = createHash("sha256").update(readFileSync(path)).digest("hex");
+  }
+  return Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
