@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
-import { readRecord } from "./frontmatter.js";
+import { readRecord, writeRecord } from "./frontmatter.js";
 import { parseExport } from "./parse.js";
 import type { ArticleRecord, ParseResult } from "./record.js";
 
@@ -82,9 +82,34 @@ export function loadArticles(dir: string, cwd = process.cwd()): Loaded {
   const problems: Diagnostic[] = [];
   for (const path of articleFiles(dir)) {
     const file = relative(cwd, path) || path;
-    const result = parseFile(readFileSync(path), path);
+    const result = parseFile(readFileSync(path), basename(path));
     if (result.record) records.push({ record: result.record, file, headlineLine: result.headlineLine ?? 1 });
     else problems.push(...result.problems.map((p) => ({ file, ...p })));
   }
   return { records, problems };
+}
+
+/** A record as the file it is written to. */
+export interface RecordFile {
+  name: string;
+  text: string;
+}
+
+/** `000_x.txt` -> `000_x.md`: a record keeps the base name of the article file it comes from. */
+export function recordName(file: string): string {
+  const name = basename(file);
+  return `${name.slice(0, name.lastIndexOf("."))}.md`;
+}
+
+/** The records of a folder's articles as `.md` files, or the problems of every bad file. */
+export function loadRecordFiles(dir: string, cwd = process.cwd()): { files: RecordFile[]; problems: Diagnostic[] } {
+  const { records, problems } = loadArticles(dir, cwd);
+  const byName = new Map<string, SourcedRecord>();
+  for (const item of records) {
+    const name = recordName(item.file);
+    const first = byName.get(name);
+    if (first) problems.push({ file: item.file, line: 1, message: `expected one article file per record name, found ${first.file} also written as ${name}` });
+    else byName.set(name, item);
+  }
+  return { files: [...byName].map(([name, { record }]) => ({ name, text: writeRecord(record) })), problems };
 }
