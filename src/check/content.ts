@@ -1,0 +1,183 @@
+import { FEED_SIZE, type Archive, type Article } from "../archive.js";
+import { quote } from "../diagnostics.js";
+import { createMarkdown, paragraphTexts } from "../markdown.js";
+import { ARCHIVE_URL, FEED_URL, HOME_URL, NOT_FOUND_URL, PATHS, SEARCH_URL, SITEMAP_URL, sectionUrl } from "../urls.js";
+import { attr, collapse, elements, textNodes, textOf, type Element, type Parent } from "./dom.js";
+import { findTarget } from "./links.js";
+import type { Problem } from "./problem.js";
+import { PAGEFIND_PREFIX, type BuiltSite, type SiteFile } from "./site.js";
+
+type Report = (page: string, rule: string, message: string) => void;
+
+const NBSP = /\u00a0/g;
+// UTF-8 read as Latin-1 or Windows-1252 (`â€™`, `Ã©`), and the replacement character a bad decode leaves.
+const MOJIBAKE = /â€|Ã[\u0080-\u00bf]|\ufffd/g;
+const MARKDOWN = /\*\*|__|\]\(/g;
+const MARKDOWN_HEADING = /^#{1,6} /;
+// Attributes that carry article text a reader or a search engine sees.
+const TEXT_ATTRIBUTES = ["content", "alt", "title", "aria-label"];
+
+function context(text: string, index: number, length: number): string {
+  return text.slice(Math.max(0, index - 30), index + length + 30);
+}
+
+/**
+ * Markdown-like characters an article really has in its text (`__init__`,
+ * `C**`) are rendered literally on purpose: a hit is a leak only when no
+ * record's text holds the same stretch.
+ */
+class Literals {
+  private readonly texts: string[];
+  constructor(texts: string[]) {
+    this.texts = texts.filter((t) => new RegExp(MARKDOWN.source).test(t) || MARKDOWN_HEADING.test(t));
+  }
+  explains(text: string, index: number, length: number): boolean {
+    const trimmed = text.replace(/…$/, "");
+    const stretch = collapse(trimmed.slice(Math.max(0, index - 10), Math.min(trimmed.length, index + length + 10)));
+    return this.texts.some((t) => t.includes(stretch));
+  }
+}
+
+/** The first hit of a pattern in a list of texts, and how many there are. */
+function firstHit(texts: string[], pattern: RegExp, skip?: (text: string, index: number, length: number) => boolean) {
+  let count = 0;
+  let first = "";
+  for (const text of texts) {
+    for (const m of text.matchAll(pattern)) {
+      if (skip?.(text, m.index, m[0].length)) continue;
+      if (count++ === 0) first = context(text, m.index, m[0].length);
+    }
+  }
+  return { count, first };
+}
+
+function scanTexts(page: string, texts: string[], proseTexts: string[], literals: Literals, report: Report): void {
+  const nbsp = firstHit(texts, NBSP);
+  if (nbsp.count) report(page, "nbsp", `expected no no-break space (U+00A0), found ${nbsp.count}, first in ${quote(nbsp.first, 80)}`);
+  const mojibake = firstHit(texts, MOJIBAKE);
+  if (mojibake.count) report(page, "mojibake", `expected text decoded as UTF-8, found ${mojibake.count} garbled sequence(s), first in ${quote(mojibake.first, 80)}`);
+  const markdown = firstHit(proseTexts, MARKDOWN, (t, i, n) => literals.explains(t, i, n));
+  if (markdown.count) report(page, "markdown", `expected rendered text, found Markdown syntax ${markdown.count} time(s), first in ${quote(markdown.first, 80)}`);
+}
+
+function attributeTexts(els: Element[], names?: string[]): string[] {
+  return els.flatMap((el) => Object.entries(el.attribs).filter(([name]) => !names || names.includes(name)).map(([, value]) => value));
+}
+
+/** The text rules, the script rules and the heading rule on one HTML document (a page, or HTML inside a feed). */
+function scanHtml(page: string, doc: Parent, allowScript: (el: Element) => boolean, literals: Literals, report: Report): void {
+  const els = elements(doc);
+  const nodes = [...textNodes(doc)];
+  const prose = nodes.filter((n) => n.parent?.name !== "script" && n.parent?.name !== "style").map((n) => n.text);
+  scanTexts(page, [...nodes.map((n) => n.text), ...attributeTexts(els)], [...prose, ...attributeTexts(els, TEXT_ATTRIBUTES)], literals, report);
+  for (const p of elements(doc, "p")) {
+    const text = textOf(p);
+    if (MARKDOWN_HEADING.test(text) && !literals.explains(text, 0, text.length)) report(page, "markdown", `expected rendered text, found a paragraph starting like a Markdown heading: ${quote(text)}`);
+  }
+  for (const el of els) {
+    if (el.name === "script" && !allowScript(el)) report(page, "script", `expected no script other than the site's own, found <script${attr(el, "src") ? ` src="${attr(el, "src")}"` : ""}${attr(el, "type") ? ` type="${attr(el, "type")}"` : ""}>`);
+    for (const name of Object.keys(el.attribs)) {
+      if (/^on/i.test(name)) report(page, "event-handler", `expected no event-handler attribute, found ${name} on <${el.name}>`);
+    }
+  }
+}
+
+function siteScript(page: string): (el: Element) => boolean {
+  return (el) => {
+    const src = attr(el, "src");
+    if (src === undefined && attr(el, "type") === "application/ld+json") return true;
+    // The search page loads Pagefind's own script and starts it.
+    return page === SEARCH_URL && (src === undefined || src.startsWith(PAGEFIND_PREFIX));
+  };
+}
+
+function scanFile(file: SiteFile, literals: Literals, report: Report): void {
+  if (file.path.startsWith(PAGEFIND_PREFIX)) return;
+  if (file.kind === "html" && file.doc) scanHtml(file.url, file.doc, siteScript(file.url), literals, report);
+  else if (file.kind === "xml" && file.doc) {
+    // Escaped HTML is checked as the HTML it is, below.
+    const texts = [...textNodes(file.doc)].filter((n) => !n.parent || attr(n.parent, "type") !== "html").map((n) => n.text);
+    scanTexts(file.url, [...texts, ...attributeTexts(elements(file.doc))], texts, literals, report);
+  } else if (file.kind === "text") scanTexts(file.url, [file.source], [], literals, report);
+  for (const { doc } of file.embedded) scanHtml(file.url, doc, () => false, literals, report);
+}
+
+function checkArticlePage(article: Article, page: SiteFile, expected: string[], report: Report): void {
+  const doc = page.doc!;
+  const h1s = elements(doc, "h1").map(textOf);
+  if (h1s.length !== 1) report(page.url, "headline", `expected one <h1>, found ${h1s.length}`);
+  else if (h1s[0] !== collapse(article.headline)) report(page.url, "headline", `expected the <h1> ${quote(article.headline)}, found ${quote(h1s[0])}`);
+  if (!elements(doc, "time").some((el) => attr(el, "datetime") === article.date)) {
+    report(page.url, "date", `expected <time datetime="${article.date}">, found none`);
+  }
+  // The body's paragraphs, in order, each the text of one <p>.
+  const found = elements(doc, "p").map(textOf);
+  let at = 0;
+  expected.forEach((text, i) => {
+    const index = found.indexOf(collapse(text), at);
+    if (index < 0) report(page.url, "paragraph", `expected body paragraph ${i + 1} rendered as written, ${quote(text)}, found no <p> with that text after paragraph ${i}`);
+    else at = index + 1;
+  });
+}
+
+/** The record-driven rules: every article on its page and in every list, feed and sitemap it belongs to; nothing else. */
+export function checkContent(site: BuiltSite, archive: Archive, linksFrom: Map<string, Set<string>>): Problem[] {
+  const problems: Problem[] = [];
+  const report: Report = (page, rule, message) => problems.push({ page, rule, message });
+  const markdown = createMarkdown();
+  const bodies = new Map(archive.articles.map((a) => [a, paragraphTexts(markdown, a.body)]));
+  const literals = new Literals(
+    archive.articles.flatMap((a) => [a.headline, a.section, a.source, a.caption ?? "", a.credit ?? "", a.teaser?.headline ?? "", a.teaser?.summary ?? "", ...bodies.get(a)!].map(collapse)),
+  );
+
+  const fixed = [HOME_URL, ARCHIVE_URL, SEARCH_URL, NOT_FOUND_URL];
+  const listPages = archive.listPages.map((p) => p.url);
+  const feeds = archive.feeds.map((f) => f.url);
+  for (const url of [...fixed, ...listPages, ...feeds, SITEMAP_URL, PATHS.robots]) {
+    if (!findTarget(site, url)) report(url, "missing-page", `expected the site to have ${url}, found no file`);
+  }
+  const known = new Set([...fixed, ...listPages, ...archive.articles.map((a) => a.url)]);
+  for (const file of site.files) {
+    if (file.kind === "html" && !file.path.startsWith(PAGEFIND_PREFIX) && !known.has(file.url)) {
+      report(file.url, "leftover-page", `expected every page to be a record's or a page of the site, found ${file.path}, which none explains`);
+    }
+  }
+
+  const lists = (url: string, article: Article, what: string) => {
+    const links = linksFrom.get(url);
+    // A missing list is reported once, as missing-page.
+    if (links && !links.has(article.url)) report(url, "listed", `expected ${what} to list ${article.url}, found no link to it`);
+  };
+  // What the pages of each section link to, together: an article may be on any of them.
+  const sectionLinks = new Map(
+    archive.sections.map((s) => {
+      const links = new Set<string>();
+      let pages = 0;
+      while (findTarget(site, sectionUrl(s.name, pages + 1))) {
+        pages++;
+        for (const link of linksFrom.get(sectionUrl(s.name, pages)) ?? []) links.add(link);
+      }
+      return [s.name, { pages, links }];
+    }),
+  );
+  const sectionPosition = new Map(archive.sections.flatMap((s) => s.articles.map((a, i) => [a, i] as const)));
+  archive.articles.forEach((article, position) => {
+    const page = findTarget(site, article.url);
+    if (!page || page.kind !== "html") report(article.url, "article-page", `expected the page of ${quote(article.headline)} (${article.file}), found no file`);
+    else checkArticlePage(article, page, bodies.get(article)!, report);
+
+    const section = sectionLinks.get(article.section)!;
+    if (section.pages > 0 && !section.links.has(article.url)) {
+      report(article.sectionUrl, "listed", `expected a page of section ${quote(article.section)} (${section.pages} page(s)) to list ${article.url}, found none`);
+    }
+    lists(article.yearUrl, article, "the year archive");
+    lists(article.monthUrl, article, "the month archive");
+    lists(article.dayUrl, article, "the day archive");
+    if (position < FEED_SIZE) lists(FEED_URL, article, "the site feed");
+    if (sectionPosition.get(article)! < FEED_SIZE) lists(article.sectionFeedUrl, article, "the section feed");
+    lists(SITEMAP_URL, article, "the sitemap");
+  });
+
+  for (const file of site.files) scanFile(file, literals, report);
+  return problems;
+}

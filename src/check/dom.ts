@@ -1,0 +1,44 @@
+import { DomUtils, ElementType, parseDocument } from "htmlparser2";
+
+/** The parsed documents the checks read: htmlparser2's tree, without a second parser. */
+export type Document = ReturnType<typeof parseDocument>;
+export type Element = Parameters<typeof DomUtils.getAttributeValue>[0];
+export type Node = Document["children"][number];
+
+export function parseHtml(html: string): Document {
+  return parseDocument(html);
+}
+
+/** XML as written: names keep their case and entities are the XML ones. */
+export function parseXml(xml: string): Document {
+  return parseDocument(xml, { xmlMode: true });
+}
+
+/** Anything with children: a document or an element. */
+export type Parent = { children: Node[] };
+
+export function elements(root: Parent, name?: string): Element[] {
+  return DomUtils.findAll((el) => name === undefined || el.name === name, root.children);
+}
+
+export function attr(el: Element, name: string): string | undefined {
+  return el.attribs[name];
+}
+
+/** HTML's white space (not U+00A0, which is text) collapsed, as a browser lays text out. */
+export function collapse(text: string): string {
+  return text.replace(/[ \t\n\r\f]+/g, " ").trim();
+}
+
+/** The text of an element as a reader sees it. */
+export function textOf(el: Element): string {
+  return collapse(DomUtils.textContent(el));
+}
+
+/** Every text node (CDATA included) with the element it stands in. */
+export function* textNodes(root: Parent, parent: Element | null = null): Generator<{ text: string; parent: Element | null }> {
+  for (const node of root.children) {
+    if (node.type === ElementType.Text && "data" in node) yield { text: node.data, parent };
+    else if ("children" in node) yield* textNodes(node, "attribs" in node ? node : parent);
+  }
+}

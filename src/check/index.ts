@@ -1,0 +1,81 @@
+import { resolve } from "node:path";
+import { loadArchive } from "../archive.js";
+import { checkContent } from "./content.js";
+import { checkExternal } from "./external.js";
+import { createValidator, validatePage } from "./html.js";
+import { checkLinks } from "./links.js";
+import type { Problem } from "./problem.js";
+import { readSite } from "./site.js";
+
+export type { Problem } from "./problem.js";
+
+export interface CheckOptions {
+  siteDir: string;
+  articlesDir: string;
+  /** The site's absolute base URL, without a trailing slash: links under it are internal. */
+  siteUrl: string;
+  /** Fetch external links too. */
+  external?: boolean;
+}
+
+export interface CheckSummary {
+  /** HTML pages checked. */
+  pages: number;
+  files: number;
+  articles: number;
+  internalLinks: number;
+  /** Distinct external URLs found. */
+  externalLinks: number;
+  externalChecked: boolean;
+  problems: number;
+  pagesWithProblems: number;
+  /** Problems by rule. */
+  rules: Record<string, number>;
+}
+
+export interface CheckResult {
+  /** Sorted by page, then rule. */
+  problems: Problem[];
+  external: { url: string; pages: string[] }[];
+  summary: CheckSummary;
+}
+
+function byPageThenRule(a: Problem, b: Problem): number {
+  return a.page < b.page ? -1 : a.page > b.page ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0;
+}
+
+/**
+ * Check a built site against the records it was built from: links, HTML
+ * validity and the archive's content rules. Throws ContentError when the
+ * records themselves are bad.
+ */
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const archive = loadArchive(options.articlesDir);
+  const site = readSite(resolve(options.siteDir));
+  const links = checkLinks(site, options.siteUrl);
+  const problems = [...links.problems];
+  const validator = createValidator();
+  const pages = site.files.filter((f) => f.kind === "html" && f.doc);
+  for (const page of pages) problems.push(...(await validatePage(validator, page)));
+  problems.push(...checkContent(site, archive, links.linksFrom));
+  if (options.external) problems.push(...(await checkExternal(links.external)));
+  // Stable: problems of one page and rule keep the order they were found in.
+  problems.sort(byPageThenRule);
+  const rules: Record<string, number> = {};
+  for (const p of problems) rules[p.rule] = (rules[p.rule] ?? 0) + 1;
+  return {
+    problems,
+    external: [...links.external].sort(([a], [b]) => (a < b ? -1 : 1)).map(([url, from]) => ({ url, pages: [...from].sort() })),
+    summary: {
+      pages: pages.length,
+      files: site.files.length,
+      articles: archive.articles.length,
+      internalLinks: links.internal,
+      externalLinks: links.external.size,
+      externalChecked: Boolean(options.external),
+      problems: problems.length,
+      pagesWithProblems: new Set(problems.map((p) => p.page)).size,
+      rules,
+    },
+  };
+}

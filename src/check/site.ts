@@ -1,0 +1,90 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, sep } from "node:path";
+import { DomUtils } from "htmlparser2";
+import { attr, elements, parseHtml, parseXml, type Document } from "./dom.js";
+
+/** A file of the built site, by the URL path that serves it. */
+export interface SiteFile {
+  /** `/2021/08/` for `2021/08/index.html`, `/feed.xml` for `feed.xml`. */
+  url: string;
+  /** The path under the site folder, `/2021/08/index.html`. */
+  path: string;
+  file: string;
+  kind: "html" | "xml" | "text" | "other";
+  /** The text of html, xml and text files. */
+  source: string;
+  /** The parsed html and xml files. */
+  doc: Document | null;
+  /** Every `id` and `<a name>` of an html page. */
+  ids: Set<string>;
+  /** The HTML a feed carries as escaped text, with the URL its links are relative to. */
+  embedded: { doc: Document; base: string }[];
+}
+
+export interface BuiltSite {
+  dir: string;
+  files: SiteFile[];
+  /** By path under the site folder. */
+  byPath: Map<string, SiteFile>;
+}
+
+/** Pagefind's generated index: its files are the library's, not the site's text. */
+export const PAGEFIND_PREFIX = "/pagefind/";
+
+function kindOf(path: string): SiteFile["kind"] {
+  if (path.endsWith(".html")) return "html";
+  if (path.endsWith(".xml")) return "xml";
+  return /\.(txt|css|js|json|webmanifest)$/.test(path) ? "text" : "other";
+}
+
+export function urlOfPath(path: string): string {
+  return path.endsWith("/index.html") ? path.slice(0, -"index.html".length) : path;
+}
+
+function idsOf(doc: Document): Set<string> {
+  const ids = new Set<string>();
+  for (const el of elements(doc)) {
+    const id = attr(el, "id") ?? (el.name === "a" ? attr(el, "name") : undefined);
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
+}
+
+/** Atom's `type="html"` constructs: article HTML escaped into the feed, itself output to check. */
+function embeddedHtml(doc: Document, fileUrl: string): SiteFile["embedded"] {
+  return elements(doc)
+    .filter((el) => attr(el, "type") === "html")
+    .map((el) => {
+      const entry = el.parent && elements(el.parent, "link").find((link) => (attr(link, "rel") ?? "alternate") === "alternate");
+      return { doc: parseHtml(DomUtils.textContent(el)), base: (entry && attr(entry, "href")) ?? fileUrl };
+    });
+}
+
+function listFiles(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => `/${join(entry.parentPath, entry.name).slice(dir.length + 1).split(sep).join("/")}`)
+    .sort();
+}
+
+/** Read and parse every file of a built site once; Pagefind's files are listed but not read. */
+export function readSite(dir: string): BuiltSite {
+  const files = listFiles(dir).map((path): SiteFile => {
+    const file = join(dir, path);
+    const kind = path.startsWith(PAGEFIND_PREFIX) ? "other" : kindOf(path);
+    const source = kind === "other" ? "" : readFileSync(file, "utf8");
+    const doc = kind === "html" ? parseHtml(source) : kind === "xml" ? parseXml(source) : null;
+    const url = urlOfPath(path);
+    return {
+      url,
+      path,
+      file,
+      kind,
+      source,
+      doc,
+      ids: kind === "html" && doc ? idsOf(doc) : new Set(),
+      embedded: kind === "xml" && doc ? embeddedHtml(doc, url) : [],
+    };
+  });
+  return { dir, files, byPath: new Map(files.map((f) => [f.path, f])) };
+}

@@ -1,0 +1,72 @@
+import { statSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { runCheck } from "../check/index.js";
+import { formatReport } from "../check/report.js";
+import { ContentError } from "../diagnostics.js";
+import { ARTICLES_DIR } from "../load.js";
+import { siteMetadata } from "../site.js";
+
+const USAGE = `usage: npm run check [-- DIR] [-- --articles DIR] [--json] [--external] [--external-list]
+  DIR              the built site (default _site)
+  --articles DIR   the records the site was built from (default ${ARTICLES_DIR})
+  --json           print one JSON document {problems, external, summary} and nothing else
+  --external       also fetch every external link (off by default: the check runs offline)
+  --external-list  print the external links found
+exit status: 0 no problems, 1 problems found, 2 usage error`;
+
+function isFolder(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+async function main(): Promise<number> {
+  let values, positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      options: {
+        articles: { type: "string", default: ARTICLES_DIR },
+        json: { type: "boolean" },
+        external: { type: "boolean" },
+        "external-list": { type: "boolean" },
+        help: { type: "boolean" },
+      },
+      allowPositionals: true,
+      strict: true,
+    }));
+    if (positionals.length > 1) throw new Error(`expected at most one site folder, found ${positionals.length}: ${positionals.join(" ")}`);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const siteDir = positionals[0] ?? "_site";
+  for (const [what, dir] of [["a built site", siteDir], ["a folder of articles", values.articles!]]) {
+    if (!isFolder(dir)) {
+      console.error(`expected ${what}, found no folder at ${dir}${what === "a built site" ? " (run npm run build first)" : ""}\n${USAGE}`);
+      return 2;
+    }
+  }
+  let siteUrl: string;
+  try {
+    siteUrl = siteMetadata().url;
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const started = performance.now();
+  let result;
+  try {
+    result = await runCheck({ siteDir, articlesDir: values.articles!, siteUrl, external: values.external });
+  } catch (error) {
+    if (!(error instanceof ContentError)) throw error;
+    console.error(`expected valid records to check the site against, found:\n${error.message}`);
+    return 2;
+  }
+  if (values.json) console.log(JSON.stringify(result, null, 2));
+  else console.log(formatReport(result, { externalList: values["external-list"], ms: performance.now() - started }));
+  return result.problems.length === 0 ? 0 : 1;
+}
+
+process.exitCode = await main();
