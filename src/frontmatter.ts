@@ -29,7 +29,9 @@ const MATTER_OPTIONS = {
 export function writeRecord(record: ArticleRecord): string {
   const data: Record<string, unknown> = {};
   for (const field of RECORD_FIELDS) data[field] = record[field];
-  return matter.stringify(record.body, data, MATTER_OPTIONS as never);
+  // Given a string, gray-matter would first parse the body for front matter of its own, and a body
+  // opening with `---` would lose its first lines or fail; given a file object, it writes the body as it is.
+  return matter.stringify({ content: record.body, data: {} } as never, data, MATTER_OPTIONS as never);
 }
 
 function normaliseFields(data: Record<string, unknown>): Record<string, unknown> {
