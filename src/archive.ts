@@ -328,10 +328,21 @@ export function buildArchive(records: SourcedRecord[]): Archive {
   };
 }
 
+// The model of the last load. The build validates the archive before Eleventy
+// loads it again, and the dev server reloads it on every change of any file:
+// when the parse cache hands back the very same records, so is the model.
+let lastLoad: { records: SourcedRecord[]; archive: Archive } | undefined;
+
+function sameRecords(a: SourcedRecord[], b: SourcedRecord[]): boolean {
+  return a.length === b.length && a.every((item, i) => item.record === b[i].record && item.file === b[i].file);
+}
+
 /** Read, validate and model the archive of a folder; every bad file is reported at once. */
 export function loadArchive(dir: string): Archive {
   const { records, problems } = loadArticles(dir);
   const all = [...problems, ...findConflicts(records)].sort((a, b) => compareText(a.file, b.file) || a.line - b.line);
   if (all.length > 0) throw new ContentError(all);
-  return buildArchive(records);
+  if (lastLoad && sameRecords(lastLoad.records, records)) return lastLoad.archive;
+  lastLoad = { records, archive: buildArchive(records) };
+  return lastLoad.archive;
 }

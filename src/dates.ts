@@ -19,6 +19,17 @@ function inZone(date: string): DateTime {
   return DateTime.fromISO(date, { zone: ARCHIVE_ZONE, locale: LOCALE });
 }
 
+// Formatting through luxon's time zone support is slow, and an archive has
+// few distinct dates among many articles: each is formatted once.
+function memo(format: (date: string) => string): (date: string) => string {
+  const formatted = new Map<string, string>();
+  return (date) => {
+    let text = formatted.get(date);
+    if (text === undefined) formatted.set(date, (text = format(date)));
+    return text;
+  };
+}
+
 export interface DateParts {
   year: string;
   month: string;
@@ -32,16 +43,14 @@ export function dateParts(date: string): DateParts {
 }
 
 /** Midnight of the date in the archive zone, e.g. `2021-08-31T00:00:00+08:00`. */
-export function dateTime(date: string): string {
-  return inZone(date).toISO({ suppressMilliseconds: true }) ?? date;
-}
+export const dateTime = memo((date) => inZone(date).toISO({ suppressMilliseconds: true }) ?? date);
 
 /** `31 August 2021` */
-export function readableDate(date: string): string {
-  return inZone(date).toFormat("d LLLL yyyy");
-}
+export const readableDate = memo((date) => inZone(date).toFormat("d LLLL yyyy"));
+
+const monthOf = memo((firstDay) => inZone(firstDay).toFormat("LLLL yyyy"));
 
 /** `August 2021` for a `YYYY-MM` month. */
 export function readableMonth(year: string, month: string): string {
-  return inZone(`${year}-${month}-01`).toFormat("LLLL yyyy");
+  return monthOf(`${year}-${month}-01`);
 }
