@@ -3,8 +3,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { extname, join, normalize, resolve, sep } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 import { NOT_FOUND_URL, outputPath } from "../../src/urls.js";
+import { buildSite } from "../helpers.js";
 
 /**
  * Shared pieces of the browser tests: Debian's Chromium driven by
@@ -96,6 +97,38 @@ export async function serveSite(folder: string): Promise<StaticServer> {
   return {
     origin: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
+
+export interface SiteInBrowser {
+  browser: Browser;
+  origin: string;
+  /** A new page (its own context) showing `url` of the site. */
+  open(url: string, options?: BrowserContextOptions): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Chromium and a served build of the articles folder; Chromium first, so a missing browser fails before the build. */
+export async function siteInBrowser(articlesDir: string): Promise<SiteInBrowser> {
+  const browser = await launchChromium();
+  const site = buildSite(articlesDir);
+  if (site.status !== 0) {
+    await browser.close();
+    throw new Error(`build failed (${site.status}):\n${site.stderr}`);
+  }
+  const server = await serveSite(site.out);
+  return {
+    browser,
+    origin: server.origin,
+    async open(url, options) {
+      const page = await browser.newPage(options);
+      await page.goto(server.origin + url);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
   };
 }
 

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
 import { PAGE_SIZE, loadArchive, type Archive, type Section } from "../../src/archive.js";
 import { readableDate } from "../../src/dates.js";
 import { ARCHIVE_URL, HOME_URL, sectionUrl } from "../../src/urls.js";
-import { articlesWith, buildSite } from "../helpers.js";
-import { launchChromium, pathOf, serveSite, skipWithoutChromium, type StaticServer } from "./browser.js";
+import { articlesWith } from "../helpers.js";
+import { pathOf, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
 
 /** Enough generated exports in one section of the seeds for it to have three pages. */
 const SECTION = "Biz updates";
@@ -32,29 +31,19 @@ function generatedExport(n: number): string {
 describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
   let archive: Archive;
   let section: Section;
-  let server: StaticServer;
-  let browser: Browser;
+  let site: SiteInBrowser;
 
   beforeAll(async () => {
     const extra = Object.fromEntries(Array.from({ length: GENERATED }, (_, n) => [`gen_${String(n).padStart(3, "0")}.txt`, generatedExport(n)]));
     const articles = articlesWith(extra);
     archive = loadArchive(articles);
     section = archive.sections.find((s) => s.name === SECTION)!;
-    const site = buildSite(articles);
-    if (site.status !== 0) throw new Error(`build failed:\n${site.stderr}`);
-    [server, browser] = await Promise.all([serveSite(site.out), launchChromium()]);
+    site = await siteInBrowser(articles);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => site?.close());
 
-  async function open(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
-    await page.goto(server.origin + url);
-    return page;
-  }
+  const open = (url: string, viewport = { width: 1280, height: 800 }) => site.open(url, { viewport });
 
   it("has a section long enough to page through", () => {
     expect(archive.sectionPages.filter((p) => p.section === section)).toHaveLength(3);
@@ -90,8 +79,8 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
   });
 
   it("answers a missing URL with the 404 page, which leads home and to the archive", async () => {
-    const page = await browser.newPage();
-    const response = await page.goto(`${server.origin}/no/such/page/`);
+    const page = await site.browser.newPage();
+    const response = await page.goto(`${site.origin}/no/such/page/`);
     expect(response?.status()).toBe(404);
     const main = page.getByRole("main");
     expect(await main.locator(`a[href="${HOME_URL}"]`).count()).toBeGreaterThan(0);
