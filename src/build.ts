@@ -127,6 +127,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     eleventy.disableLogger();
     let pages: number;
     try {
+      await eleventy.init();
+      // Benchmark groups made while the configuration ran would print timing hints to stderr, different on every run.
+      for (const group of Object.values(eleventy.bench.getAll())) group.setIsVerbose(false);
       // Eleventy answers [passthrough copies, written templates].
       const [, templates] = (await eleventy.write()) as [unknown[], unknown[]];
       pages = templates.length;

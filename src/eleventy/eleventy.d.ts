@@ -22,6 +22,8 @@ declare module "@11ty/eleventy" {
     constructor(input?: string, output?: string, options?: EleventyOptions);
     setIsVerbose(verbose: boolean): void;
     disableLogger(): void;
+    init(): Promise<void>;
+    readonly bench: { getAll(): Record<string, { setIsVerbose(verbose: boolean): void }> };
     write(): Promise<unknown>;
   }
 }
