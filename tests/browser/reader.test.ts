@@ -78,6 +78,23 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
     expect(await page.locator("h1").textContent()).toBe(article.headline);
   });
 
+  it("finds the site's and the section's Atom feeds from the section page, newest entries first", async () => {
+    const page = await open(section.url);
+    const hrefs = await page.locator('link[rel="alternate"][type="application/atom+xml"]').evaluateAll((links) => links.map((link) => link.getAttribute("href")));
+    const feeds = archive.feeds.filter((feed) => feed.section === null || feed.section === SECTION);
+    expect(hrefs).toEqual(feeds.map((feed) => feed.url));
+    for (const feed of feeds) {
+      const response = await page.request.get(site.origin + feed.url);
+      expect(response.status()).toBe(200);
+      const entries = await page.evaluate((xml) => {
+        const doc = new DOMParser().parseFromString(xml, "application/xml");
+        if (doc.querySelector("parsererror") || doc.documentElement.localName !== "feed") return null;
+        return [...doc.querySelectorAll("entry > link[rel=alternate]")].map((link) => new URL(link.getAttribute("href")!).pathname);
+      }, await response.text());
+      expect(entries, feed.url).toEqual(feed.articles.map((article) => article.url));
+    }
+  });
+
   it("answers a missing URL with the 404 page, which leads home and to the archive", async () => {
     const page = await site.browser.newPage();
     const response = await page.goto(`${site.origin}/no/such/page/`);
@@ -89,13 +106,28 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
     expect(await page.locator("h1").textContent()).toBe("Archive");
   });
 
-  it("lets a keyboard user skip to the content", async () => {
+  it("lets a keyboard user see where focus is and skip to the content", async () => {
     const page = await open(HOME_URL);
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement;
+        const box = element.getBoundingClientRect();
+        const style = getComputedStyle(element);
+        return {
+          id: element.id,
+          text: element.textContent?.trim(),
+          href: element.getAttribute("href"),
+          onScreen: box.width > 0 && box.left >= 0 && box.top >= 0 && box.right <= innerWidth && box.bottom <= innerHeight,
+          outlined: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+        };
+      });
     await page.keyboard.press("Tab");
-    const focused = () => page.evaluate(() => ({ id: document.activeElement?.id, text: document.activeElement?.textContent?.trim(), href: document.activeElement?.getAttribute("href") }));
-    expect(await focused()).toEqual({ id: "", text: "Skip to content", href: "#main" });
+    expect(await focused()).toEqual({ id: "", text: "Skip to content", href: "#main", onScreen: true, outlined: true });
     await page.keyboard.press("Enter");
     expect((await focused()).id).toBe("main");
+
+    await page.keyboard.press("Tab");
+    expect(await focused()).toMatchObject({ href: archive.latest[0].url, onScreen: true, outlined: true });
   });
 
   for (const width of [375, 1280]) {
