@@ -1,5 +1,5 @@
 import { dateParts, readableDate, readableMonth } from "./dates.js";
-import { createMarkdown, excerpt, paragraphTexts } from "./markdown.js";
+import { excerpt, renderBody } from "./markdown.js";
 import { ContentError, type Diagnostic } from "./diagnostics.js";
 import { loadArticles, type SourcedRecord } from "./load.js";
 import type { ArticleRecord } from "./record.js";
@@ -239,14 +239,13 @@ export function findConflicts(records: SourcedRecord[]): Diagnostic[] {
 
 /** Build the site model. The records must be free of conflicts (see findConflicts). */
 export function buildArchive(records: SourcedRecord[]): Archive {
-  const markdown = createMarkdown();
   const articles: Article[] = [...records].sort(newestFirst).map(({ record, file }) => {
     const { year, month, day } = dateParts(record.date);
     return {
       ...record,
       file,
       url: articleUrl(record),
-      summary: excerpt(paragraphTexts(markdown, record.body)[0] ?? ""),
+      summary: excerpt(renderBody(record.body).paragraphs[0] ?? ""),
       year,
       month,
       day,

@@ -11,9 +11,7 @@ const LOCALE = "en-GB";
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** True when `text` is `YYYY-MM-DD` and names a day that exists. */
-export function isCalendarDate(text: string): boolean {
-  return ISO_DATE.test(text) && inZone(text).isValid;
-}
+export const isCalendarDate = memo((text) => ISO_DATE.test(text) && inZone(text).isValid);
 
 function inZone(date: string): DateTime {
   return DateTime.fromISO(date, { zone: ARCHIVE_ZONE, locale: LOCALE });
@@ -21,12 +19,12 @@ function inZone(date: string): DateTime {
 
 // Formatting through luxon's time zone support is slow, and an archive has
 // few distinct dates among many articles: each is formatted once.
-function memo(format: (date: string) => string): (date: string) => string {
-  const formatted = new Map<string, string>();
+function memo<T>(compute: (date: string) => T): (date: string) => T {
+  const computed = new Map<string, T>();
   return (date) => {
-    let text = formatted.get(date);
-    if (text === undefined) formatted.set(date, (text = format(date)));
-    return text;
+    let value = computed.get(date);
+    if (value === undefined) computed.set(date, (value = compute(date)));
+    return value;
   };
 }
 

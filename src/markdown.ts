@@ -31,9 +31,14 @@ export function paragraphsToMarkdown(paragraphs: readonly string[]): string {
   return paragraphs.map(escapeMarkdown).join("\n\n") + "\n";
 }
 
+type Token = ReturnType<MarkdownIt["parse"]>[number];
+
 /** The text of each paragraph of a Markdown body, as a reader sees it. */
 export function paragraphTexts(markdown: MarkdownIt, body: string): string[] {
-  const tokens = markdown.parse(body, {});
+  return textsOf(markdown.parse(body, {}));
+}
+
+function textsOf(tokens: Token[]): string[] {
   const texts: string[] = [];
   tokens.forEach((token, i) => {
     if (token.type !== "paragraph_open") return;
@@ -49,4 +54,26 @@ export function excerpt(text: string, max = 200): string {
   const cut = text.slice(0, max - 1);
   const space = cut.lastIndexOf(" ");
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, "")}…`;
+}
+
+/** An article body rendered: its HTML and the text of each paragraph. */
+export interface RenderedBody {
+  html: string;
+  paragraphs: string[];
+}
+
+// An article's body is rendered for its page, its summary and every feed it
+// is in; bodies are rendered once per process.
+const renderedBodies = new Map<string, RenderedBody>();
+let bodyMarkdown: MarkdownIt | undefined;
+
+export function renderBody(body: string): RenderedBody {
+  let rendered = renderedBodies.get(body);
+  if (!rendered) {
+    const markdown = (bodyMarkdown ??= createMarkdown());
+    const tokens = markdown.parse(body, {});
+    rendered = { html: markdown.renderer.render(tokens, markdown.options, {}), paragraphs: textsOf(tokens) };
+    renderedBodies.set(body, rendered);
+  }
+  return rendered;
 }

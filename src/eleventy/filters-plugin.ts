@@ -1,6 +1,6 @@
 import type UserConfig from "@11ty/eleventy/UserConfig";
 import { dateTime, readableDate } from "../dates.js";
-import { createMarkdown } from "../markdown.js";
+import { renderBody } from "../markdown.js";
 import { absoluteUrl, type SiteMetadata } from "../site.js";
 import { articleStructuredData } from "../structured-data.js";
 
@@ -11,10 +11,9 @@ export function jsonForScript(data: unknown): string {
 
 /** Filters the templates use; each is a helper of `src/`, named as there. */
 export function filtersPlugin(eleventyConfig: UserConfig): void {
-  const markdown = createMarkdown();
   eleventyConfig.addFilter("readableDate", readableDate);
   eleventyConfig.addFilter("dateTime", dateTime);
-  eleventyConfig.addFilter("renderBody", (body: string) => markdown.render(body));
+  eleventyConfig.addFilter("renderBody", (body: string) => renderBody(body).html);
   eleventyConfig.addFilter("absoluteUrl", (path: string, site: SiteMetadata) => absoluteUrl(site, path));
   eleventyConfig.addFilter("jsonForScript", jsonForScript);
   eleventyConfig.addFilter("structuredData", articleStructuredData);
