@@ -145,6 +145,11 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return violations.map(({ id, help, targets }) => `${id}: ${help} — ${targets.join(", ")}`);
 }
 
+/** How far the page is wider than the window: 0 when the reader never has to scroll sideways. */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth));
+}
+
 /** The path of the page's URL, e.g. `/biz-updates/page/2/`. */
 export function pathOf(page: Page): string {
   return new URL(page.url()).pathname;

@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 import { loadArchive, type Archive } from "../../src/archive.js";
 import { ARCHIVE_URL, HOME_URL, SEARCH_URL } from "../../src/urls.js";
 import { articlesWith } from "../helpers.js";
-import { axeViolations, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
+import { axeViolations, horizontalOverflow, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
 
 describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
   let archive: Archive;
@@ -53,8 +53,8 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
     const EXPECTED = "Harbin to expand innovation in services trade";
 
     /** The search page after typing `query` and choosing the filters, once the results are shown. */
-    async function search(query: string, filters: { Section?: string; Year?: string } = {}): Promise<Page> {
-      const page = await open(SEARCH_URL);
+    async function search(query: string, filters: { Section?: string; Year?: string } = {}, width = 1280): Promise<Page> {
+      const page = await site.open(SEARCH_URL, { viewport: { width, height: 800 } });
       for (const [label, value] of Object.entries(filters)) await page.getByLabel(label, { exact: true }).selectOption(value);
       await page.getByRole("searchbox", { name: "Words to find" }).fill(query);
       await page.getByRole("status").filter({ hasText: query }).waitFor();
@@ -90,6 +90,12 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
       // On the home and 404 pages, in no article. (Pagefind leaves out <nav> and <footer> on its own.)
       const page = await search("browse");
       expect(await page.getByRole("status").textContent()).toMatch(/^No articles found/);
+    });
+
+    it("shows the form and results without sideways scrolling on a phone", async () => {
+      const page = await search(QUERY, {}, 375);
+      expect(await page.getByRole("heading", { name: EXPECTED, exact: true }).count()).toBe(1);
+      expect(await horizontalOverflow(page)).toBe(0);
     });
 
     it("says so when JavaScript is off", async () => {
