@@ -56,7 +56,7 @@ describe("a news site built from the seeds plus the article the seeds tease", ()
 
   it("builds", () => {
     expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
+    expect(run.status, run.stderr).toBe(0);
   });
 
   it("has a well-formed Atom feed of the newest articles, newest first, in +08:00", () => {
@@ -225,7 +225,7 @@ describe("a news site built from the seeds plus the article the seeds tease", ()
 describe("a site whose archive does not hold the teased article", () => {
   it("keeps the teaser as plain text", () => {
     const run = buildSite(articlesWith());
-    expect(run.status).toBe(0);
+    expect(run.status, run.stderr).toBe(0);
     const aside = DomUtils.findAll((el) => el.name === "aside", doc(run.out, "/2023/04/14/harbin-strives-to-expand-opening-up/").children);
     expect(DomUtils.textContent(aside)).toContain("Harbin ramps up childcare services");
     expect(DomUtils.findAll((el) => el.name === "a", aside)).toEqual([]);
@@ -233,7 +233,7 @@ describe("a site whose archive does not hold the teased article", () => {
 
   it("takes its absolute URLs from SITE_URL", () => {
     const run = buildSite(articlesWith(), { SITE_URL: "https://news.example.com/" });
-    expect(run.status).toBe(0);
+    expect(run.status, run.stderr).toBe(0);
     expect(readPage(run.out, "/")).toContain('<link rel="canonical" href="https://news.example.com/">');
     expect(readPage(run.out, FEED_URL)).toContain("<id>https://news.example.com/feed.xml</id>");
     expect(readPage(run.out, SITEMAP_URL)).not.toContain(site.url);
