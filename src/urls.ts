@@ -79,5 +79,6 @@ export const PATHS = {
   sitemap: SITEMAP_URL,
   notFound: NOT_FOUND_URL,
   robots: "/robots.txt",
+  stylesheet: "/assets/site.css",
   searchScript: `${SEARCH_INDEX_URL}pagefind.js`,
 } as const;
