@@ -68,7 +68,8 @@ function attributeTexts(els: Element[], names?: string[]): string[] {
 function scanHtml(page: string, doc: Parent, allowScript: (el: Element) => boolean, literals: Literals, report: Report): void {
   const els = elements(doc);
   const nodes = [...textNodes(doc)];
-  const prose = nodes.filter((n) => n.parent?.name !== "script" && n.parent?.name !== "style").map((n) => n.text);
+  // Code is no prose, but JSON-LD carries article text to search engines.
+  const prose = nodes.filter((n) => n.parent?.name !== "style" && (n.parent?.name !== "script" || attr(n.parent, "type") === "application/ld+json")).map((n) => n.text);
   scanTexts(page, [...nodes.map((n) => n.text), ...attributeTexts(els)], [...prose, ...attributeTexts(els, TEXT_ATTRIBUTES)], literals, report);
   for (const p of elements(doc, "p")) {
     const text = textOf(p);

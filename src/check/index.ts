@@ -44,6 +44,19 @@ function byPageThenRule(a: Problem, b: Problem): number {
   return a.page < b.page ? -1 : a.page > b.page ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0;
 }
 
+/** One problem for the same fault found twice on a page (two links to one missing file), with the count. */
+function collapseRepeats(problems: Problem[]): Problem[] {
+  const counts = new Map<string, { problem: Problem; count: number }>();
+  for (const problem of problems) {
+    const key = JSON.stringify([problem.page, problem.rule, problem.message]);
+    const seen = counts.get(key);
+    if (seen) seen.count++;
+    else counts.set(key, { problem, count: 1 });
+  }
+  // Array.prototype.sort is stable: problems of one page and rule keep the order they were found in.
+  return [...counts.values()].map(({ problem, count }) => (count > 1 ? { ...problem, message: `${problem.message} (${count} times)` } : problem));
+}
+
 /**
  * Check a built site against the records it was built from: links, HTML
  * validity and the archive's content rules. Throws ContentError when the
@@ -53,14 +66,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const archive = loadArchive(options.articlesDir);
   const site = readSite(resolve(options.siteDir));
   const links = checkLinks(site, options.siteUrl);
-  const problems = [...links.problems];
+  let problems = [...links.problems];
   const validator = createValidator();
   const pages = site.files.filter((f) => f.kind === "html" && f.doc);
   for (const page of pages) problems.push(...(await validatePage(validator, page)));
   problems.push(...checkContent(site, archive, links.linksFrom));
   if (options.external) problems.push(...(await checkExternal(links.external)));
-  // Stable: problems of one page and rule keep the order they were found in.
-  problems.sort(byPageThenRule);
+  problems = collapseRepeats(problems).sort(byPageThenRule);
   const rules: Record<string, number> = {};
   for (const p of problems) rules[p.rule] = (rules[p.rule] ?? 0) + 1;
   return {

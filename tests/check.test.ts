@@ -1,0 +1,236 @@
+import { cpSync, existsSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadArchive, type Article } from "../src/archive.js";
+import { resolveLink, srcsetUrls } from "../src/check/links.js";
+import type { CheckResult } from "../src/check/index.js";
+import { ARTICLES_DIR } from "../src/load.js";
+import { createMarkdown } from "../src/markdown.js";
+import { siteMetadata } from "../src/site.js";
+import { outputPath, SITEMAP_URL } from "../src/urls.js";
+import { buildSite, PROJECT, readPage, runCli, tempDir, type BuildRun } from "./helpers.js";
+
+const archive = loadArchive(join(PROJECT, ARTICLES_DIR));
+const SITE_URL = siteMetadata({}).url;
+
+function check(dir: string, ...args: string[]) {
+  return runCli("check.ts", [dir, ...args]);
+}
+
+function checkJson(dir: string, env: Record<string, string> = {}): { status: number | null; report: CheckResult; stderr: string } {
+  const run = runCli("check.ts", [dir, "--json"], env);
+  return { status: run.status, report: JSON.parse(run.stdout) as CheckResult, stderr: run.stderr };
+}
+
+/** Replace the first occurrence of `find` in the file serving `url`, failing loudly if it is not there. */
+function edit(dir: string, url: string, find: string, replace: string): void {
+  const html = readPage(dir, url);
+  if (!html.includes(find)) throw new Error(`${url} has no ${JSON.stringify(find)}`);
+  writeFileSync(join(dir, outputPath(url)), html.replace(find, replace));
+}
+
+/** An article's first body paragraph, `<p>` and all, as the page has it (its text alone is in the JSON-LD too). */
+function firstParagraph(article: Article): string {
+  return /<p>.*?<\/p>/s.exec(createMarkdown().render(article.body))![0];
+}
+
+describe("npm run check", () => {
+  let site: BuildRun;
+  // The article the faults are planted in, and another one to link to.
+  const [article, other] = archive.articles;
+
+  beforeAll(() => {
+    site = buildSite();
+    expect(site.status, site.stderr).toBe(0);
+  });
+
+  /** A fresh copy of the built site. */
+  function copy(): string {
+    const dir = join(tempDir("check-"), "_site");
+    cpSync(site.out, dir, { recursive: true });
+    return dir;
+  }
+
+  it("passes the clean seed build, with the feeds, sitemap and search page it checks", () => {
+    for (const url of [SITEMAP_URL, ...archive.feeds.map((f) => f.url), "/search/"]) expect(existsSync(join(site.out, outputPath(url))), url).toBe(true);
+    const run = check(site.out);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toMatch(/^✔ no problems: \d+ pages/m);
+    expect(run.status).toBe(0);
+  });
+
+  it("prints one JSON document with --json", () => {
+    const { status, report } = checkJson(site.out);
+    expect(status).toBe(0);
+    expect(report.problems).toEqual([]);
+    expect(report.summary.articles).toBe(archive.articles.length);
+    expect(report.summary.pages).toBeGreaterThanOrEqual(archive.articles.length + archive.listPages.length);
+    expect(report.summary.internalLinks).toBeGreaterThan(0);
+    expect(report.summary.externalChecked).toBe(false);
+  });
+
+  const faults: { name: string; rule: string; page: () => string; plant: (dir: string) => void }[] = [
+    {
+      name: "a broken internal link",
+      rule: "link",
+      page: () => article.url,
+      plant: (dir) => edit(dir, article.url, "</h1>", `</h1><p><a href="/no-such-page/">gone</a></p>`),
+    },
+    {
+      name: "a missing #fragment",
+      rule: "fragment",
+      page: () => article.url,
+      plant: (dir) => edit(dir, article.url, "</h1>", `</h1><p><a href="${other.url}#no-such-id">there</a></p>`),
+    },
+    {
+      name: "invalid HTML (a duplicate id)",
+      rule: "html/no-dup-id",
+      page: () => article.url,
+      plant: (dir) => edit(dir, article.url, "</h1>", `</h1><p id="main">again</p>`),
+    },
+    {
+      name: "invalid HTML (an unclosed element)",
+      rule: "html/close-order",
+      page: () => article.url,
+      plant: (dir) => edit(dir, article.url, "</main>", `<section><div></section></main>`),
+    },
+    {
+      name: "an article dropped from its month archive",
+      rule: "listed",
+      page: () => article.monthUrl,
+      plant: (dir) => {
+        const html = readPage(dir, article.monthUrl);
+        const at = html.indexOf(`href="${article.url}"`);
+        // The whole line of the item, so that no trailing white space is left for html-validate to report.
+        const start = html.lastIndexOf("\n", html.lastIndexOf("<li", at));
+        const end = html.indexOf("</li>", at) + "</li>".length;
+        if (at < 0 || start < 0) throw new Error(`${article.monthUrl} does not list ${article.url}`);
+        writeFileSync(join(dir, outputPath(article.monthUrl)), html.slice(0, start) + html.slice(end));
+      },
+    },
+    {
+      name: "an article dropped from the sitemap",
+      rule: "listed",
+      page: () => SITEMAP_URL,
+      plant: (dir) => edit(dir, SITEMAP_URL, `<loc>${SITE_URL}${article.url}</loc>`, `<loc>${SITE_URL}/</loc>`),
+    },
+    {
+      name: "a no-break space in a paragraph",
+      rule: "nbsp",
+      page: () => article.url,
+      plant: (dir) => {
+        const paragraph = firstParagraph(article);
+        edit(dir, article.url, paragraph, paragraph.replace(" ", "\u00a0"));
+      },
+    },
+    {
+      name: "leaked Markdown in a paragraph",
+      rule: "markdown",
+      page: () => article.url,
+      plant: (dir) => {
+        const paragraph = firstParagraph(article);
+        edit(dir, article.url, paragraph, paragraph.replace(/^<p>(\S+)/, "<p>**$1**"));
+      },
+    },
+    {
+      name: "a body paragraph not as written",
+      rule: "paragraph",
+      page: () => article.url,
+      plant: (dir) => {
+        const paragraph = firstParagraph(article);
+        edit(dir, article.url, paragraph, paragraph.replace(/^<p>\S+/, "<p>Elsewhere"));
+      },
+    },
+    {
+      name: "mojibake in a paragraph",
+      rule: "mojibake",
+      page: () => article.url,
+      plant: (dir) => {
+        const paragraph = firstParagraph(article);
+        edit(dir, article.url, paragraph, paragraph.replace(" ", " cafÃ© "));
+      },
+    },
+    {
+      name: "an article page deleted",
+      rule: "article-page",
+      page: () => article.url,
+      plant: (dir) => rmSync(join(dir, outputPath(article.url))),
+    },
+    {
+      name: "a leftover page no record explains",
+      rule: "leftover-page",
+      page: () => "/2001/01/01/no-such-article/",
+      plant: (dir) => {
+        const file = join(dir, outputPath("/2001/01/01/no-such-article/"));
+        cpSync(dirname(join(dir, outputPath(article.url))), dirname(file), { recursive: true });
+      },
+    },
+    {
+      name: "an <img onerror> inserted",
+      rule: "event-handler",
+      page: () => article.url,
+      plant: (dir) => edit(dir, article.url, "</h1>", `</h1><img src="data:," onerror="alert(1)" alt="">`),
+    },
+    {
+      name: "a script inserted",
+      rule: "script",
+      page: () => article.url,
+      plant: (dir) => edit(dir, article.url, "</h1>", `</h1><script>alert(1)</script>`),
+    },
+  ];
+
+  it.each(faults)("fails on $name, naming the page and rule $rule", ({ rule, page, plant }) => {
+    const dir = copy();
+    plant(dir);
+    const { status, report, stderr } = checkJson(dir);
+    expect(stderr).toBe("");
+    expect(status).toBe(1);
+    expect(report.problems, JSON.stringify(report.problems, null, 2)).toContainEqual(expect.objectContaining({ page: page(), rule }));
+    expect(report.summary.problems).toBe(report.problems.length);
+  });
+
+  it("groups the human report by page, with the rule under it, and a summary line", () => {
+    const dir = copy();
+    faults.find((f) => f.name.includes("month archive"))!.plant(dir);
+    const run = check(dir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`^${article.monthUrl}\\n  listed +expected the month archive to list ${article.url}`, "m"));
+    expect(run.stdout).toMatch(/^✖ 1 problem on 1 page \(listed: 1\)/m);
+  });
+
+  it("takes absolute URLs under the site's base URL as internal, and no other", () => {
+    const { status, report } = checkJson(site.out, { SITE_URL: "https://elsewhere.example.org" });
+    expect(status).toBe(1);
+    expect(report.problems).toContainEqual(expect.objectContaining({ page: article.url, rule: "canonical" }));
+    expect(report.external.map((e) => e.url)).toContain(`${SITE_URL}${article.url}`);
+  });
+
+  it.each([
+    ["an unknown flag", ["--no-such-flag"]],
+    ["a missing site folder", [join(tempDir("check-"), "nothing-here")]],
+    ["two site folders", ["_site", "other"]],
+    ["a missing articles folder", ["--articles", join(tempDir("check-"), "none")]],
+  ])("exits 2 on %s", (_, args) => {
+    const run = runCli("check.ts", args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/usage: npm run check/);
+    expect(run.stdout).toBe("");
+  });
+});
+
+describe("link resolution", () => {
+  it("resolves relative, root-relative and site-absolute links to site paths", () => {
+    expect(resolveLink("../b/#x", "/2021/08/", SITE_URL)).toEqual({ kind: "internal", path: "/2021/b/", fragment: "x" });
+    expect(resolveLink(`${SITE_URL}/feed.xml`, "/", SITE_URL)).toEqual({ kind: "internal", path: "/feed.xml", fragment: "" });
+    expect(resolveLink("/caf%C3%A9/", "/", SITE_URL)).toEqual({ kind: "internal", path: "/café/", fragment: "" });
+    expect(resolveLink(`${SITE_URL}.evil.example/`, "/", SITE_URL)).toMatchObject({ kind: "external" });
+    expect(resolveLink("javascript:alert(1)", "/", SITE_URL)).toEqual({ kind: "script" });
+    expect(resolveLink("mailto:a@b.example", "/", SITE_URL)).toEqual({ kind: "other" });
+  });
+
+  it("reads every URL of a srcset", () => {
+    expect(srcsetUrls("a.jpg 1x, /b.jpg 2x")).toEqual(["a.jpg", "/b.jpg"]);
+    expect(srcsetUrls("a.jpg,b.jpg 480w")).toEqual(["a.jpg,b.jpg"]);
+    expect(srcsetUrls("a.jpg, b.jpg")).toEqual(["a.jpg", "b.jpg"]);
+  });
+});
