@@ -1,9 +1,12 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, watch } from "node:fs";
+import { createServer } from "node:net";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, watch, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT, articlesWith, buildSite, readPage, runCli, tempDir } from "./helpers.js";
+import { parseExport } from "../src/parse.js";
+import { articleUrl } from "../src/urls.js";
+import { PROJECT, SEED_FILES, articlesWith, buildSite, readPage, runCli, seedText, tempDir } from "./helpers.js";
 
 /** One hash over every file of a folder: its relative paths and bytes. */
 function hashTree(dir: string): string {
@@ -172,5 +175,67 @@ describe("a failed build leaves the previous site as it was", () => {
     expect(hashTree(out)).not.toBe(hash);
     expect(readPage(out, "/")).toContain("A later article");
     expect(leftovers(out)).toEqual([]);
+  });
+});
+
+/** A TCP port nobody listens on. */
+function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/** Wait until `check` holds, checking again whenever the server may have rebuilt; give up after a minute. */
+async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
+  for (let attempt = 0; attempt < 240; attempt++) {
+    if (await Promise.resolve().then(check).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe("the dev server", () => {
+  it("shows a bad article's error, keeps serving the last good site and recovers without a restart", async () => {
+    const articles = articlesWith();
+    const port = await freePort();
+    const server = spawn(
+      process.execPath,
+      ["--import", "tsx", "node_modules/@11ty/eleventy/cmd.cjs", "--config=.eleventy.ts", "--serve", `--port=${port}`, `--output=${join(tempDir("serve-"), "_site")}`],
+      { cwd: PROJECT, env: { ...process.env, ARCHIVE_ARTICLES_DIR: articles } },
+    );
+    let output = "";
+    server.stdout.on("data", (chunk) => (output += chunk));
+    server.stderr.on("data", (chunk) => (output += chunk));
+    const get = async (url: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${url}`);
+      return { status: response.status, text: await response.text() };
+    };
+    const seed = parseExport(seedText(SEED_FILES[0])).record!;
+    const export_ = (headline: string, date: string) => `Home>Harbin Today\n${headline}\nUpdated : ${date}\nBy ( test )\n\nThe body of ${headline}.\n`;
+    try {
+      await until("the first build", async () => (await get("/")).text.includes(seed.headline));
+
+      writeFileSync(join(articles, "zz-edit.txt"), export_("Edited later", "2024-13-45"));
+      await until("the error of the bad file", () => /zz-edit\.txt:3: expected a calendar date/.test(output));
+      const home = await get("/");
+      expect(home.status).toBe(200);
+      expect(home.text).toContain(seed.headline);
+      expect((await get(articleUrl(seed))).text).toContain(seed.headline);
+
+      writeFileSync(join(articles, "zz-edit.txt"), export_("Edited later", "2024-01-05"));
+      await until("the fixed article", async () => (await get(articleUrl({ headline: "Edited later", date: "2024-01-05" }))).text.includes("The body of Edited later."));
+      expect((await get("/")).text).toContain("Edited later");
+
+      writeFileSync(join(articles, "zz-new.txt"), export_("A brand new article", "2024-02-01"));
+      await until("the new article", async () => (await get("/")).text.includes("A brand new article"));
+      expect((await get(articleUrl({ headline: "A brand new article", date: "2024-02-01" }))).status).toBe(200);
+    } finally {
+      server.kill("SIGTERM");
+    }
   });
 });
