@@ -85,6 +85,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   if (options.articlesDir !== undefined && !statSync(articlesDir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new BuildError(`expected a folder of articles, found no folder at ${articlesDir}`, 2);
   }
+  const existing = statSync(out, { throwIfNoEntry: false });
+  if (existing && !existing.isDirectory()) throw new BuildError(`expected an output folder, found a file at ${out}`, 2);
   // The output folder is replaced as a whole: it must not hold the project or lie among its sources.
   const sources = [articlesDir, join(projectDir, "content"), join(projectDir, "templates")];
   for (const source of [projectDir, ...sources]) {

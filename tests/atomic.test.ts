@@ -130,6 +130,12 @@ describe("a failed build leaves the previous site as it was", () => {
       expect(run.stderr).toMatch(/expected an output folder apart from the sources/);
     }
     expect(hashTree(articles)).toBe(before);
+    const file = join(tempDir(), "site.txt");
+    writeFileSync(file, "not a folder");
+    const onFile = buildSite(articles, {}, file);
+    expect(onFile.status).toBe(2);
+    expect(onFile.stderr).toMatch(/expected an output folder, found a file/);
+    expect(readFileSync(file, "utf8")).toBe("not a folder");
   });
 
   it("after Ctrl-C while Eleventy writes: the old site, no half-written folder", async () => {
