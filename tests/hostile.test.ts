@@ -3,11 +3,11 @@ import { join, relative } from "node:path";
 import { DomUtils, parseDocument } from "htmlparser2";
 import type { Document, Element } from "domhandler";
 import { describe, expect, it } from "vitest";
-import { HOME_SIZE } from "../src/archive.js";
+import { FEED_SIZE, HOME_SIZE } from "../src/archive.js";
 import { readRecord, writeRecord } from "../src/frontmatter.js";
 import { parseExport } from "../src/parse.js";
-import { articleUrl, headlineSlug, sectionSlug } from "../src/urls.js";
-import { SEED_FILES, articlesWith, buildSite, readPage, seedText, tempDir } from "./helpers.js";
+import { FEED_URL, articleUrl, headlineSlug, sectionSlug } from "../src/urls.js";
+import { SEED_FILES, articlesWith, buildSite, readPage, seedText, tempDir, type BuildRun } from "./helpers.js";
 
 /** Text that must stay text: markup, script, template code and YAML that would retype it. */
 const HOSTILE = [
@@ -55,6 +55,13 @@ const ARTICLES = HOSTILE.map((headline, i) => {
   return { headline, date: day, file: `hostile-${String(i).padStart(2, "0")}.txt` };
 });
 
+let built: BuildRun | undefined;
+/** The site of the hostile articles, built once for the tests that read it. */
+function hostileSite(): BuildRun {
+  built ??= buildSite(articlesWith(Object.fromEntries(ARTICLES.map((a) => [a.file, exportText(a.headline, a.date)])), false));
+  return built;
+}
+
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith(".html"))
@@ -96,8 +103,7 @@ function executable(doc: Document, isArticle: boolean): string[] {
 }
 
 describe("hostile and odd text", () => {
-  const extra = Object.fromEntries(ARTICLES.map((a) => [a.file, exportText(a.headline, a.date)]));
-  const site = buildSite(articlesWith(extra, false));
+  const site = hostileSite();
 
   it("builds", () => {
     expect(site.stderr).toBe("");
@@ -142,6 +148,32 @@ describe("hostile and odd text", () => {
     const listed = elements(list as unknown as Document, (el) => el.name === "li").map((li) => DomUtils.textContent(DomUtils.findOne((el) => el.name === "a", li.children)!));
     // Newest first: the last articles of the list, each headline as written.
     expect(listed).toEqual(ARTICLES.map((a) => a.headline).reverse().slice(0, HOME_SIZE));
+  });
+});
+
+// XML 1.0's Char production: anything else makes a feed or sitemap unreadable to a strict parser.
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+
+describe("hostile text in feeds", () => {
+  const site = hostileSite();
+
+  it("stays text: titles as written, bodies as escaped HTML whose paragraphs are the lines", () => {
+    expect(site.status).toBe(0);
+    const feed = readPage(site.out, FEED_URL);
+    expect(feed).not.toMatch(NOT_XML_CHAR);
+    const doc = parseDocument(feed, { xmlMode: true });
+    const entries = elements(doc, (el) => el.name === "entry");
+    expect(entries.length).toBe(Math.min(FEED_SIZE, ARTICLES.length));
+    for (const entry of entries) {
+      const title = DomUtils.textContent(DomUtils.findOne((el) => el.name === "title", entry.children)!);
+      expect(HOSTILE).toContain(title);
+      const content = DomUtils.findOne((el) => el.name === "content", entry.children)!;
+      expect(content.attribs.type).toBe("html");
+      expect(elements(content as unknown as Document, () => true)).toEqual([]);
+      const html = parseDocument(DomUtils.textContent(content));
+      expect(executable(html, true)).toEqual([]);
+      expect(elements(html, (el) => el.name === "p").map((p) => DomUtils.textContent(p))).toEqual(BODY);
+    }
   });
 });
 
