@@ -122,6 +122,8 @@ export async function siteInBrowser(articlesDir: string): Promise<SiteInBrowser>
     origin: server.origin,
     async open(url, options) {
       const page = await browser.newPage(options);
+      // Every page here is local: ten seconds is ample, and a failure shows sooner than playwright's 30.
+      page.setDefaultTimeout(10_000);
       await page.goto(server.origin + url);
       return page;
     },

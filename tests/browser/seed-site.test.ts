@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { loadArchive, type Archive } from "../../src/archive.js";
-import { ARCHIVE_URL, HOME_URL, SEARCH_URL } from "../../src/urls.js";
+import { ARCHIVE_URL, HOME_URL, PATHS, SEARCH_URL } from "../../src/urls.js";
 import { articlesWith } from "../helpers.js";
 import { axeViolations, horizontalOverflow, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
 
@@ -89,6 +89,22 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
       // On the home and 404 pages, in no article. (Pagefind leaves out <nav> and <footer> on its own.)
       const page = await search("browse");
       expect(await page.getByRole("status").textContent()).toMatch(/^No articles found/);
+    });
+
+    it("keeps what a reader typed and chose while the index was still loading", async () => {
+      const page = await site.browser.newPage();
+      // A slow connection: the search script arrives well after the reader has started typing.
+      await page.route(site.origin + PATHS.searchScript, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await route.continue();
+      });
+      await page.goto(site.origin + SEARCH_URL, { waitUntil: "domcontentloaded" });
+      const expected = archive.articles.find((article) => article.headline === EXPECTED)!;
+      await page.getByLabel("Year", { exact: true }).selectOption(expected.year);
+      await page.getByRole("searchbox", { name: "Words to find" }).fill(QUERY);
+      await page.getByRole("heading", { name: EXPECTED, exact: true }).waitFor();
+      expect(await page.getByRole("searchbox").inputValue()).toBe(QUERY);
+      expect(new URL(page.url()).searchParams.get("year")).toBe(expected.year);
     });
 
     it("shows the form and results without sideways scrolling on a phone", async () => {
