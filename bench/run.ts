@@ -1,0 +1,324 @@
+import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { BENCH_DIR, WORK_DIR, ensureArchive } from "./generate.js";
+
+/**
+ * `npm run bench [-- --sizes 1000,10000] [-- --runs 3]`: the project's full
+ * build against a bare Eleventy site over the same synthetic archive, then
+ * the incremental case, written to bench/results.md.
+ */
+
+const PROJECT = join(BENCH_DIR, "..");
+const ELEVENTY = join(PROJECT, "node_modules/@11ty/eleventy/cmd.cjs");
+const SAMPLE_MS = 50;
+const PAGE_BYTES = Number(execFileSync("getconf", ["PAGESIZE"], { encoding: "utf8" }).trim()) || 4096;
+
+interface Measurement {
+  ms: number;
+  /** Peak of the summed RSS of every process of the tree, in bytes. */
+  peakRss: number;
+  /** User + system CPU time of the whole tree, in seconds: the figure a busy shared machine distorts least. */
+  cpuS: number;
+  stdout: string;
+}
+
+/** Every process's parent and RSS, read from /proc. */
+function processTable(): Map<number, { ppid: number; rss: number }> {
+  const table = new Map<number, { ppid: number; rss: number }>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue; // gone since the listing
+    }
+    // The command name may hold spaces and parentheses: the fields start after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    table.set(Number(name), { ppid: Number(fields[1]), rss: Number(fields[21]) * PAGE_BYTES });
+  }
+  return table;
+}
+
+/** Summed RSS of the processes below `root`, not counting `root` itself. */
+function treeRss(root: number): number {
+  const table = processTable();
+  const children = new Map<number, number[]>();
+  for (const [pid, { ppid }] of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  let total = 0;
+  const stack = [...(children.get(root) ?? [])];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    total += table.get(pid)?.rss ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+/** `0m1.250s` -> 1.25 */
+function seconds(text: string): number {
+  const m = /^(\d+)m([\d.]+)s$/.exec(text);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+}
+
+/**
+ * Run a command to its end, sampling the RSS of its process tree. It runs
+ * under a bash whose `times` gives the CPU time of every descendant reaped.
+ */
+function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
+  const timesFile = join(WORK_DIR, `times-${process.pid}`);
+  const script = 'f=$1; shift; "$@"; s=$?; times > "$f"; exit $s';
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn("bash", ["-c", script, "bash", timesFile, command, ...args], {
+      cwd: PROJECT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    let peakRss = 0;
+    const sample = () => (peakRss = Math.max(peakRss, treeRss(child.pid!)));
+    const timer = setInterval(sample, SAMPLE_MS);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const ms = performance.now() - started;
+      clearInterval(timer);
+      if (code !== 0) {
+        reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${stderr}${stdout}`));
+        return;
+      }
+      // `times` prints the shell's own user/sys times, then its children's.
+      const [user, sys] = readFileSync(timesFile, "utf8").trim().split("\n")[1].split(/\s+/);
+      rmSync(timesFile, { force: true });
+      resolvePromise({ ms, peakRss, cpuS: seconds(user) + seconds(sys), stdout });
+    });
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Hard links where the file system allows, so a working copy of 50,000 files costs nothing. */
+function linkFiles(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    try {
+      linkSync(join(from, name), join(to, name));
+    } catch {
+      copyFileSync(join(from, name), join(to, name));
+    }
+  }
+}
+
+/** Every file of a tree with the hash of its bytes, by path. */
+function treeHashes(root: string, dir = root, out = new Map<string, string>()): Map<string, string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) treeHashes(root, path, out);
+    else out.set(relative(root, path), createHash("sha256").update(readFileSync(path)).digest("hex"));
+  }
+  return out;
+}
+
+/** Paths that differ between two trees, at most `limit` of them; empty when byte-identical. */
+function treeDifferences(a: string, b: string, limit = 5): string[] {
+  const [left, right] = [treeHashes(a), treeHashes(b)];
+  const paths = [...new Set([...left.keys(), ...right.keys()])].sort();
+  return paths.filter((p) => left.get(p) !== right.get(p)).slice(0, limit);
+}
+
+interface Options {
+  /** Arguments that turn the search index off, or none when the CLI has no such flag yet. */
+  searchOff: string[];
+}
+
+/** The build CLI's flag for a build without Pagefind, if it has one yet. */
+function searchOffArgs(): string[] {
+  const help = execFileSync("node", ["--import", "tsx", "src/cli/build.ts", "--help"], { cwd: PROJECT, encoding: "utf8" });
+  return help.includes("--no-search") ? ["--no-search"] : [];
+}
+
+function buildOurs(articles: string, out: string, options: Options): Promise<Measurement> {
+  // ARCHIVE_SEARCH=off is what the configuration reads until the CLI has a flag for it.
+  const env = options.searchOff.length ? {} : { ARCHIVE_SEARCH: "off" };
+  return measure("node", ["--import", "tsx", "src/cli/build.ts", "--articles", articles, "--out", out, ...options.searchOff], env);
+}
+
+interface Row {
+  n: number;
+  ours: number;
+  baseline: number;
+  oursPeak: number;
+  baselinePeak: number;
+  oursCpu: number;
+  baselineCpu: number;
+  pagefind: number | null;
+  incremental: number;
+  oursPages: number;
+  baselinePages: number;
+  searchIncluded: boolean;
+  identical: string[];
+}
+
+async function benchSize(n: number, runs: number, options: Options, log: (m: string) => void): Promise<Row> {
+  const archive = ensureArchive(n, log);
+  const work = join(WORK_DIR, `n${n}`);
+  rmSync(work, { recursive: true, force: true });
+  const baselineSite = join(work, "baseline-site");
+  cpSync(join(BENCH_DIR, "baseline", "site"), baselineSite, { recursive: true });
+  linkFiles(archive.markdown, join(baselineSite, "articles"));
+  const plusOne = join(work, "plus-one");
+  linkFiles(archive.raw, plusOne);
+  linkFiles(archive.extraRaw, plusOne);
+  const oursOut = join(work, "ours-out");
+  const baselineOut = join(work, "baseline-out");
+  const pagefindAvailable = existsSync(join(PROJECT, "src", "search.ts"));
+
+  const ours: Measurement[] = [];
+  const baseline: Measurement[] = [];
+  const pagefind: Measurement[] = [];
+  const incremental: Measurement[] = [];
+  let searchIncluded = false;
+  for (let run = 1; run <= runs; run++) {
+    // Each full build starts from nothing: no previous output to reuse.
+    rmSync(oursOut, { recursive: true, force: true });
+    log(`N=${n} run ${run}/${runs}: ours`);
+    ours.push(await buildOurs(archive.raw, oursOut, options));
+    searchIncluded = existsSync(join(oursOut, "pagefind"));
+    if (pagefindAvailable && !searchIncluded) {
+      log(`N=${n} run ${run}/${runs}: pagefind`);
+      pagefind.push(await measure("node", ["--import", "tsx", join(BENCH_DIR, "pagefind.ts"), oursOut]));
+    }
+    rmSync(baselineOut, { recursive: true, force: true });
+    log(`N=${n} run ${run}/${runs}: baseline`);
+    baseline.push(
+      await measure("node", [ELEVENTY, `--config=${join(BENCH_DIR, "baseline", ".eleventy.js")}`, `--input=${relative(PROJECT, baselineSite)}`, `--output=${relative(PROJECT, baselineOut)}`, "--quiet"]),
+    );
+    // The incremental case: the N-article site is in place, one article arrives.
+    log(`N=${n} run ${run}/${runs}: ours + 1 article`);
+    incremental.push(await buildOurs(plusOne, oursOut, options));
+  }
+  const reference = join(work, "reference-out");
+  log(`N=${n}: full build of the same N+1 articles, to compare`);
+  await buildOurs(plusOne, reference, options);
+  const pages = (m: Measurement, pattern: RegExp) => Number(pattern.exec(m.stdout)?.[1] ?? NaN);
+  return {
+    n,
+    ours: median(ours.map((m) => m.ms)) / 1000,
+    baseline: median(baseline.map((m) => m.ms)) / 1000,
+    oursPeak: median(ours.map((m) => m.peakRss)),
+    baselinePeak: median(baseline.map((m) => m.peakRss)),
+    oursCpu: median(ours.map((m) => m.cpuS)),
+    baselineCpu: median(baseline.map((m) => m.cpuS)),
+    pagefind: pagefind.length ? median(pagefind.map((m) => m.ms)) / 1000 : null,
+    incremental: median(incremental.map((m) => m.ms)) / 1000,
+    oursPages: pages(ours[0], /Built (\d+) pages/),
+    baselinePages: pages(baseline[0], /Wrote (\d+) files/),
+    searchIncluded,
+    identical: treeDifferences(oursOut, reference),
+  };
+}
+
+const MB = 1024 * 1024;
+
+function table(rows: Row[]): string {
+  const header = [
+    "N",
+    "ours s",
+    "baseline s",
+    "ratio",
+    "ms per article",
+    "peak MB",
+    "incremental s",
+    "incremental/full",
+    "baseline peak MB",
+    "ours CPU s",
+    "baseline CPU s",
+    "Pagefind s",
+    "pages ours / baseline",
+    "incremental = full",
+  ];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
+  for (const r of rows) {
+    const cells = [
+      r.n.toLocaleString("en"),
+      r.ours.toFixed(2),
+      r.baseline.toFixed(2),
+      (r.ours / r.baseline).toFixed(2),
+      ((r.ours * 1000) / r.n).toFixed(2),
+      (r.oursPeak / MB).toFixed(0),
+      r.incremental.toFixed(2),
+      (r.incremental / r.ours).toFixed(2),
+      (r.baselinePeak / MB).toFixed(0),
+      r.oursCpu.toFixed(1),
+      r.baselineCpu.toFixed(1),
+      r.pagefind === null ? "n/a" : r.pagefind.toFixed(2),
+      `${r.oursPages} / ${r.baselinePages}`,
+      r.identical.length ? `no: ${r.identical.join(", ")}` : "yes, byte for byte",
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+function machine(): string {
+  const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
+  let commit = "unknown";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT, encoding: "utf8" }).trim();
+  } catch {
+    // not a git checkout
+  }
+  return [
+    `- CPU: ${cpuModel}, ${cpus().length} cores`,
+    `- RAM: ${(totalmem() / 1024 ** 3).toFixed(1)} GB`,
+    `- Node ${process.version}`,
+    `- load average when the run began: ${loadavg().map((l) => l.toFixed(2)).join(", ")} (the machine is shared; CPU s is the less disturbed figure)`,
+    `- commit ${commit}`,
+  ].join("\n");
+}
+
+function notes(rows: Row[], runs: number, options: Options): string {
+  const lines = [
+    `- ${runs} runs per size, alternating ours / baseline; medians. Wall time of the whole command, peak RSS summed over its process tree (sampled every ${SAMPLE_MS} ms), CPU = user + system of the tree.`,
+    "- ours: `node --import tsx src/cli/build.ts` (every page, feeds, sitemap), without the search index; Pagefind timed on its own over that output (bench/pagefind.ts).",
+    "- baseline: bench/baseline/, a bare Eleventy 3 site (Markdown articles, Nunjucks layout, paginated section lists, year pages) over the same articles.",
+    "- incremental: one newest article added to the N-article archive and the site rebuilt over the N-article output; its output is compared by hash with a full build of the same N+1 articles into an empty folder.",
+  ];
+  if (!options.searchOff.length) lines.push("- the build CLI has no `--no-search` flag yet: ours is run with ARCHIVE_SEARCH=off.");
+  if (rows.some((r) => r.searchIncluded)) lines.push("- the search index could not be turned off: ours includes Pagefind.");
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { sizes: { type: "string", default: "1000,10000,50000" }, runs: { type: "string", default: "3" } } });
+  const sizes = values.sizes!.split(",").map(Number);
+  const runs = Number(values.runs);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {
+    throw new Error("usage: npm run bench [-- --sizes 1000,10000,50000] [-- --runs 3]");
+  }
+  mkdirSync(WORK_DIR, { recursive: true });
+  const log = (message: string) => console.error(`[bench] ${message}`);
+  const startedAt = new Date();
+  const header = machine();
+  const options = { searchOff: searchOffArgs() };
+  const rows: Row[] = [];
+  for (const n of sizes) rows.push(await benchSize(n, runs, options, log));
+  const result = table(rows);
+  console.log(result);
+  const doc = `# Benchmark results\n\n\`npm run bench -- --sizes ${sizes.join(",")} --runs ${runs}\`, ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC\n\n${header}\n\n${result}\n\n${notes(rows, runs, options)}\n`;
+  writeFileSync(join(BENCH_DIR, "results.md"), doc);
+  log("written to bench/results.md");
+}
+
+await main();
