@@ -73,6 +73,11 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
       await result.getByRole("link").click();
       await page.waitForURL(site.origin + expected.url);
       expect(await page.locator("h1").textContent()).toBe(EXPECTED);
+
+      // Back from the article, the reader finds the search as they left it.
+      await page.goBack();
+      await page.getByRole("heading", { name: EXPECTED, exact: true }).waitFor();
+      expect(await page.getByRole("searchbox", { name: "Words to find" }).inputValue()).toBe(QUERY);
     });
 
     it("narrows the results by section and by year", async () => {
