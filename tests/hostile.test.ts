@@ -5,6 +5,7 @@ import type { Document, Element } from "domhandler";
 import { describe, expect, it } from "vitest";
 import { FEED_SIZE, HOME_SIZE } from "../src/archive.js";
 import { readRecord, writeRecord } from "../src/frontmatter.js";
+import { parseFile } from "../src/load.js";
 import { parseExport } from "../src/parse.js";
 import { FEED_URL, articleUrl, headlineSlug, sectionSlug } from "../src/urls.js";
 import { SEED_FILES, articlesWith, buildSite, readPage, seedText, tempDir, type BuildRun } from "./helpers.js";
@@ -239,6 +240,16 @@ describe("encodings and sizes", () => {
       expect(readPage(odd.out, url)).toBe(readPage(plain.out, url));
     }
     expect(readPage(odd.out, "/")).toBe(readPage(plain.out, "/"));
+  });
+
+  it("reads a hand-written record with BOM and CRLF as the same record", () => {
+    const { record } = parseExport(seedText(SEED_FILES[1]));
+    const text = writeRecord(record!);
+    for (const variant of [text, `\ufeff${text}`, text.replace(/\n/g, "\r\n"), `\ufeff${text.replace(/\n/g, "\r\n")}`]) {
+      const read = parseFile(Buffer.from(variant, "utf8"), "record.md");
+      expect(read.problems).toEqual([]);
+      expect({ ...read.record!, body: read.record!.body.replace(/\r\n/g, "\n") }).toEqual(record);
+    }
   });
 
   it("builds a 1 MB article", () => {
