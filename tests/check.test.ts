@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,8 +18,8 @@ function check(dir: string, ...args: string[]) {
   return runCli("check.ts", [dir, ...args]);
 }
 
-function checkJson(dir: string, env: Record<string, string> = {}): { status: number | null; report: CheckResult; stderr: string } {
-  const run = runCli("check.ts", [dir, "--json"], env);
+function checkJson(dir: string, env: Record<string, string> = {}, ...args: string[]): { status: number | null; report: CheckResult; stderr: string } {
+  const run = runCli("check.ts", [dir, "--json", ...args], env);
   return { status: run.status, report: JSON.parse(run.stdout) as CheckResult, stderr: run.stderr };
 }
 
@@ -29,9 +30,10 @@ function edit(dir: string, url: string, find: string, replace: string): void {
   writeFileSync(join(dir, outputPath(url)), html.replace(find, replace));
 }
 
-/** An article's first body paragraph, `<p>` and all, as the page has it (its text alone is in the JSON-LD too). */
-function firstParagraph(article: Article): string {
-  return /<p>.*?<\/p>/s.exec(createMarkdown().render(article.body))![0];
+/** A change to an article's first body paragraph, `<p>` and all, as the page has it (its text alone is in the JSON-LD too). */
+function inFirstParagraph(article: Article, change: (paragraph: string) => string): (dir: string) => void {
+  const paragraph = /<p>.*?<\/p>/s.exec(createMarkdown().render(article.body))![0];
+  return (dir) => edit(dir, article.url, paragraph, change(paragraph));
 }
 
 describe("npm run check", () => {
@@ -69,35 +71,35 @@ describe("npm run check", () => {
     expect(report.summary.externalChecked).toBe(false);
   });
 
-  const faults: { name: string; rule: string; page: () => string; plant: (dir: string) => void }[] = [
+  const faults: { name: string; rule: string; page: string; plant: (dir: string) => void }[] = [
     {
       name: "a broken internal link",
       rule: "link",
-      page: () => article.url,
+      page: article.url,
       plant: (dir) => edit(dir, article.url, "</h1>", `</h1><p><a href="/no-such-page/">gone</a></p>`),
     },
     {
       name: "a missing #fragment",
       rule: "fragment",
-      page: () => article.url,
+      page: article.url,
       plant: (dir) => edit(dir, article.url, "</h1>", `</h1><p><a href="${other.url}#no-such-id">there</a></p>`),
     },
     {
       name: "invalid HTML (a duplicate id)",
       rule: "html/no-dup-id",
-      page: () => article.url,
+      page: article.url,
       plant: (dir) => edit(dir, article.url, "</h1>", `</h1><p id="main">again</p>`),
     },
     {
       name: "invalid HTML (an unclosed element)",
       rule: "html/close-order",
-      page: () => article.url,
+      page: article.url,
       plant: (dir) => edit(dir, article.url, "</main>", `<section><div></section></main>`),
     },
     {
       name: "an article dropped from its month archive",
       rule: "listed",
-      page: () => article.monthUrl,
+      page: article.monthUrl,
       plant: (dir) => {
         const html = readPage(dir, article.monthUrl);
         const at = html.indexOf(`href="${article.url}"`);
@@ -111,55 +113,43 @@ describe("npm run check", () => {
     {
       name: "an article dropped from the sitemap",
       rule: "listed",
-      page: () => SITEMAP_URL,
+      page: SITEMAP_URL,
       plant: (dir) => edit(dir, SITEMAP_URL, `<loc>${SITE_URL}${article.url}</loc>`, `<loc>${SITE_URL}/</loc>`),
     },
     {
       name: "a no-break space in a paragraph",
       rule: "nbsp",
-      page: () => article.url,
-      plant: (dir) => {
-        const paragraph = firstParagraph(article);
-        edit(dir, article.url, paragraph, paragraph.replace(" ", "\u00a0"));
-      },
+      page: article.url,
+      plant: inFirstParagraph(article, (p) => p.replace(" ", "\u00a0")),
     },
     {
       name: "leaked Markdown in a paragraph",
       rule: "markdown",
-      page: () => article.url,
-      plant: (dir) => {
-        const paragraph = firstParagraph(article);
-        edit(dir, article.url, paragraph, paragraph.replace(/^<p>(\S+)/, "<p>**$1**"));
-      },
+      page: article.url,
+      plant: inFirstParagraph(article, (p) => p.replace(/^<p>(\S+)/, "<p>**$1**")),
     },
     {
       name: "a body paragraph not as written",
       rule: "paragraph",
-      page: () => article.url,
-      plant: (dir) => {
-        const paragraph = firstParagraph(article);
-        edit(dir, article.url, paragraph, paragraph.replace(/^<p>\S+/, "<p>Elsewhere"));
-      },
+      page: article.url,
+      plant: inFirstParagraph(article, (p) => p.replace(/^<p>\S+/, "<p>Elsewhere")),
     },
     {
       name: "mojibake in a paragraph",
       rule: "mojibake",
-      page: () => article.url,
-      plant: (dir) => {
-        const paragraph = firstParagraph(article);
-        edit(dir, article.url, paragraph, paragraph.replace(" ", " cafÃ© "));
-      },
+      page: article.url,
+      plant: inFirstParagraph(article, (p) => p.replace(" ", " cafÃ© ")),
     },
     {
       name: "an article page deleted",
       rule: "article-page",
-      page: () => article.url,
+      page: article.url,
       plant: (dir) => rmSync(join(dir, outputPath(article.url))),
     },
     {
       name: "a leftover page no record explains",
       rule: "leftover-page",
-      page: () => "/2001/01/01/no-such-article/",
+      page: "/2001/01/01/no-such-article/",
       plant: (dir) => {
         const file = join(dir, outputPath("/2001/01/01/no-such-article/"));
         cpSync(dirname(join(dir, outputPath(article.url))), dirname(file), { recursive: true });
@@ -168,13 +158,13 @@ describe("npm run check", () => {
     {
       name: "an <img onerror> inserted",
       rule: "event-handler",
-      page: () => article.url,
+      page: article.url,
       plant: (dir) => edit(dir, article.url, "</h1>", `</h1><img src="data:," onerror="alert(1)" alt="">`),
     },
     {
       name: "a script inserted",
       rule: "script",
-      page: () => article.url,
+      page: article.url,
       plant: (dir) => edit(dir, article.url, "</h1>", `</h1><script>alert(1)</script>`),
     },
   ];
@@ -185,7 +175,7 @@ describe("npm run check", () => {
     const { status, report, stderr } = checkJson(dir);
     expect(stderr).toBe("");
     expect(status).toBe(1);
-    expect(report.problems, JSON.stringify(report.problems, null, 2)).toContainEqual(expect.objectContaining({ page: page(), rule }));
+    expect(report.problems, JSON.stringify(report.problems, null, 2)).toContainEqual(expect.objectContaining({ page, rule }));
     expect(report.summary.problems).toBe(report.problems.length);
   });
 
@@ -203,6 +193,26 @@ describe("npm run check", () => {
     expect(status).toBe(1);
     expect(report.problems).toContainEqual(expect.objectContaining({ page: article.url, rule: "canonical" }));
     expect(report.external.map((e) => e.url)).toContain(`${SITE_URL}${article.url}`);
+  });
+
+  it("lists external links without fetching them, and fetches them with --external", async () => {
+    // A server on the loopback address stands in for the outside world: /ok answers 200, anything else 404.
+    const server = spawn(process.execPath, ["-e", `require("node:http").createServer((q, s) => { s.statusCode = q.url === "/ok" ? 200 : 404; s.end(); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); })`]);
+    try {
+      const port = await new Promise<string>((done) => server.stdout.once("data", (data: Buffer) => done(data.toString().trim())));
+      const dir = copy();
+      edit(dir, article.url, "</h1>", `</h1><p><a href="http://127.0.0.1:${port}/ok">up</a> <a href="http://127.0.0.1:${port}/gone">down</a></p>`);
+      const offline = check(dir, "--external-list");
+      expect(offline.status).toBe(0);
+      expect(offline.stdout).toContain(`http://127.0.0.1:${port}/gone  <- ${article.url}`);
+      expect(offline.stdout).toMatch(/2 external links \(not fetched\)/);
+      const { status, report } = checkJson(dir, {}, "--external");
+      expect(status).toBe(1);
+      expect(report.problems).toEqual([{ page: article.url, rule: "external-link", message: `expected http://127.0.0.1:${port}/gone to answer, found HTTP 404` }]);
+      expect(report.summary.externalChecked).toBe(true);
+    } finally {
+      server.kill();
+    }
   });
 
   it.each([

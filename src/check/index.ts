@@ -53,7 +53,6 @@ function collapseRepeats(problems: Problem[]): Problem[] {
     if (seen) seen.count++;
     else counts.set(key, { problem, count: 1 });
   }
-  // Array.prototype.sort is stable: problems of one page and rule keep the order they were found in.
   return [...counts.values()].map(({ problem, count }) => (count > 1 ? { ...problem, message: `${problem.message} (${count} times)` } : problem));
 }
 
@@ -72,6 +71,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   for (const page of pages) problems.push(...(await validatePage(validator, page)));
   problems.push(...checkContent(site, archive, links.linksFrom));
   if (options.external) problems.push(...(await checkExternal(links.external)));
+  // The sort is stable: problems of one page and rule keep the order they were found in.
   problems = collapseRepeats(problems).sort(byPageThenRule);
   const rules: Record<string, number> = {};
   for (const p of problems) rules[p.rule] = (rules[p.rule] ?? 0) + 1;
