@@ -14,6 +14,8 @@ import { buildSite } from "../helpers.js";
  */
 
 export const CHROMIUM = "/usr/bin/chromium";
+/** A URL no build has a page for. */
+export const MISSING_URL = "/no/such/page/";
 
 /**
  * True when the browser tests should be skipped: no Chromium here and not in

@@ -3,7 +3,7 @@ import { PAGE_SIZE, loadArchive, type Archive, type Section } from "../../src/ar
 import { readableDate } from "../../src/dates.js";
 import { ARCHIVE_URL, HOME_URL, sectionUrl } from "../../src/urls.js";
 import { articlesWith } from "../helpers.js";
-import { horizontalOverflow, pathOf, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
+import { MISSING_URL, horizontalOverflow, pathOf, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
 
 /** Enough generated exports in one section of the seeds for it to have three pages. */
 const SECTION = "Biz updates";
@@ -97,7 +97,7 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
 
   it("answers a missing URL with the 404 page, which leads home and to the archive", async () => {
     const page = await site.browser.newPage();
-    const response = await page.goto(`${site.origin}/no/such/page/`);
+    const response = await page.goto(site.origin + MISSING_URL);
     expect(response?.status()).toBe(404);
     const main = page.getByRole("main");
     expect(await main.locator(`a[href="${HOME_URL}"]`).count()).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 import { loadArchive, type Archive } from "../../src/archive.js";
 import { ARCHIVE_URL, HOME_URL, PATHS, SEARCH_URL } from "../../src/urls.js";
 import { articlesWith } from "../helpers.js";
-import { axeViolations, horizontalOverflow, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
+import { MISSING_URL, axeViolations, horizontalOverflow, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
 
 describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
   let archive: Archive;
@@ -28,7 +28,7 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
       month: archive.monthPages[0].url,
       day: archive.dayPages[0].url,
       ...Object.fromEntries([...articleVariants.values()].map((article, i) => [`article ${i + 1}`, article.url])),
-      "404": "/no/such/page/",
+      "404": MISSING_URL,
       search: SEARCH_URL,
     };
   }
@@ -50,6 +50,7 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
   describe("search", () => {
     const QUERY = "outsourcing";
     const EXPECTED = "Harbin to expand innovation in services trade";
+    const expectedArticle = () => archive.articles.find((article) => article.headline === EXPECTED)!;
 
     /** The search page after typing `query` and choosing the filters, once the results are shown. */
     async function search(query: string, filters: { Section?: string; Year?: string } = {}, width = 1280): Promise<Page> {
@@ -61,7 +62,7 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
     }
 
     it(`finds "${EXPECTED}" when a reader types "${QUERY}", with its date and section`, async () => {
-      const expected = archive.articles.find((article) => article.headline === EXPECTED)!;
+      const expected = expectedArticle();
       const page = await search(QUERY);
       const result = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: EXPECTED, exact: true }) });
       expect(await result.count()).toBe(1);
@@ -81,7 +82,7 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
     });
 
     it("narrows the results by section and by year", async () => {
-      const expected = archive.articles.find((article) => article.headline === EXPECTED)!;
+      const expected = expectedArticle();
       const otherSection = archive.sections.find((s) => s.name !== expected.section)!.name;
       const otherYear = archive.years.find((y) => y.year !== expected.year)!.year;
       const heading = { name: EXPECTED, exact: true };
@@ -98,13 +99,14 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
 
     it("keeps what a reader typed and chose while the index was still loading", async () => {
       const page = await site.browser.newPage();
+      page.setDefaultTimeout(10_000);
       // A slow connection: the search script arrives well after the reader has started typing.
       await page.route(site.origin + PATHS.searchScript, async (route) => {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         await route.continue();
       });
       await page.goto(site.origin + SEARCH_URL, { waitUntil: "domcontentloaded" });
-      const expected = archive.articles.find((article) => article.headline === EXPECTED)!;
+      const expected = expectedArticle();
       await page.getByLabel("Year", { exact: true }).selectOption(expected.year);
       await page.getByRole("searchbox", { name: "Words to find" }).fill(QUERY);
       await page.getByRole("heading", { name: EXPECTED, exact: true }).waitFor();
