@@ -1,5 +1,5 @@
 import { dateParts, readableDate, readableMonth } from "./dates.js";
-import { excerpt, renderBody } from "./markdown.js";
+import { excerpt, firstParagraph } from "./markdown.js";
 import { ContentError, type Diagnostic } from "./diagnostics.js";
 import { loadArticles, type SourcedRecord } from "./load.js";
 import type { ArticleRecord } from "./record.js";
@@ -245,7 +245,7 @@ export function buildArchive(records: SourcedRecord[]): Archive {
       ...record,
       file,
       url: articleUrl(record),
-      summary: excerpt(renderBody(record.body).paragraphs[0] ?? ""),
+      summary: excerpt(firstParagraph(record.body)),
       year,
       month,
       day,

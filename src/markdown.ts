@@ -56,24 +56,33 @@ export function excerpt(text: string, max = 200): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, "")}…`;
 }
 
-/** An article body rendered: its HTML and the text of each paragraph. */
-export interface RenderedBody {
-  html: string;
-  paragraphs: string[];
-}
-
-// An article's body is rendered for its page, its summary and every feed it
-// is in; bodies are rendered once per process.
-const renderedBodies = new Map<string, RenderedBody>();
 let bodyMarkdown: MarkdownIt | undefined;
 
-export function renderBody(body: string): RenderedBody {
-  let rendered = renderedBodies.get(body);
-  if (!rendered) {
-    const markdown = (bodyMarkdown ??= createMarkdown());
-    const tokens = markdown.parse(body, {});
-    rendered = { html: markdown.renderer.render(tokens, markdown.options, {}), paragraphs: textsOf(tokens) };
-    renderedBodies.set(body, rendered);
+function markdownForBodies(): MarkdownIt {
+  return (bodyMarkdown ??= createMarkdown());
+}
+
+/** An article body as HTML. */
+export function renderBody(body: string): string {
+  return markdownForBodies().render(body);
+}
+
+// A link reference definition anywhere can change how the first paragraph reads.
+const REFERENCE_DEFINITION = /^ {0,3}\[[^\]]*\]:/m;
+const BLANK_LINE = /\n[ \t]*\n/;
+
+/**
+ * The text of a body's first paragraph, for summaries. A paragraph cannot
+ * run past a blank line, so unless link reference definitions are about,
+ * parsing the first block finds it, at a fraction of the cost of the body.
+ */
+export function firstParagraph(body: string): string {
+  const markdown = markdownForBodies();
+  if (!REFERENCE_DEFINITION.test(body)) {
+    const start = body.replace(/^(?:[ \t]*\n)+/, "");
+    const end = start.search(BLANK_LINE);
+    const [first] = textsOf(markdown.parse(end < 0 ? start : start.slice(0, end), {}));
+    if (first !== undefined) return first;
   }
-  return rendered;
+  return textsOf(markdown.parse(body, {}))[0] ?? "";
 }

@@ -4,7 +4,7 @@ import { parseDocument, DomUtils } from "htmlparser2";
 import { describe, expect, it } from "vitest";
 import { isCalendarDate } from "../src/dates.js";
 import { readRecord, writeRecord } from "../src/frontmatter.js";
-import { renderBody } from "../src/markdown.js";
+import { firstParagraph, renderBody } from "../src/markdown.js";
 import { parseExport } from "../src/parse.js";
 import { RECORD_FIELDS, type ArticleRecord } from "../src/record.js";
 import { normaliseLine } from "../src/text.js";
@@ -48,12 +48,12 @@ describe("ingest then render gives back each paragraph's text", () => {
         // The parser may read the first line as a photo caption and the last two as a teaser: all text is kept, in order.
         const kept = [
           ...(record!.caption ? [[record!.caption, record!.credit].join(" ")] : []),
-          ...renderedParagraphs(renderBody(record!.body).html),
+          ...renderedParagraphs(renderBody(record!.body)),
           ...(record!.teaser ? [record!.teaser.headline, record!.teaser.summary] : []),
         ];
         expect(kept).toEqual(lines);
         // What the site takes for summaries is what readers see.
-        expect(renderBody(record!.body).paragraphs).toEqual(renderedParagraphs(renderBody(record!.body).html));
+        expect(firstParagraph(record!.body)).toEqual(renderedParagraphs(renderBody(record!.body))[0]);
       }),
       { numRuns: 2000 },
     );
@@ -98,6 +98,21 @@ describe("slugs", () => {
         for (const slug of [headlineSlug(text), sectionSlug(text)]) expect(slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it("spell Latin text in ASCII and keep apart headlines that differ only in letters a slug cannot hold", () => {
+    expect(headlineSlug("Café Ærø in Straße 2")).toBe("cafe-aero-in-strasse-2");
+    expect(headlineSlug("Ｆｕｌｌ－ｗｉｄｔｈ İstanbul")).toBe("full-width-istanbul");
+    expect(headlineSlug("Zero\u200bwidth\u00adsoft")).toBe("zerowidthsoft");
+    const script = fc.string({ unit: fc.constantFrom(..."哈尔滨冰雪节开幕Харбинهاربين"), minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(script, script, lineText, (a, b, common) => {
+        fc.pre(a !== b);
+        expect(headlineSlug(`${a} ${common}`)).not.toBe(headlineSlug(`${b} ${common}`));
+        expect(sectionSlug(`${common} ${a}`)).not.toBe(sectionSlug(`${common} ${b}`));
+      }),
+      { numRuns: 1000 },
     );
   });
 

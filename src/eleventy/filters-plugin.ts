@@ -13,7 +13,7 @@ export function jsonForScript(data: unknown): string {
 export function filtersPlugin(eleventyConfig: UserConfig): void {
   eleventyConfig.addFilter("readableDate", readableDate);
   eleventyConfig.addFilter("dateTime", dateTime);
-  eleventyConfig.addFilter("renderBody", (body: string) => renderBody(body).html);
+  eleventyConfig.addFilter("renderBody", renderBody);
   eleventyConfig.addFilter("absoluteUrl", (path: string, site: SiteMetadata) => absoluteUrl(site, path));
   eleventyConfig.addFilter("jsonForScript", jsonForScript);
   eleventyConfig.addFilter("structuredData", articleStructuredData);
