@@ -47,6 +47,26 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
     expect(found).toEqual({});
   });
 
+  it("asks nothing of other sites, and runs scripts only on the search page", async () => {
+    const page = await site.browser.newPage();
+    const offsite: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).origin !== site.origin) offsite.push(request.url());
+    });
+    const scripted: string[] = [];
+    for (const url of Object.values(pagesToCheck())) {
+      await page.goto(site.origin + url);
+      // JSON-LD is data, not a script.
+      if (await page.locator('script:not([type="application/ld+json"])').count()) scripted.push(url);
+    }
+    // The search page's own requests: its script, the index, the results.
+    await page.goto(site.origin + SEARCH_URL);
+    await page.getByRole("searchbox").fill("Harbin");
+    await page.getByRole("status").filter({ hasText: "Harbin" }).waitFor();
+    expect(offsite).toEqual([]);
+    expect(scripted).toEqual([SEARCH_URL]);
+  });
+
   describe("search", () => {
     const QUERY = "outsourcing";
     const EXPECTED = "Harbin to expand innovation in services trade";
