@@ -9,7 +9,7 @@ import { ARTICLES_DIR } from "../src/load.js";
 import { createMarkdown } from "../src/markdown.js";
 import { siteMetadata } from "../src/site.js";
 import { outputPath, SITEMAP_URL } from "../src/urls.js";
-import { buildSite, PROJECT, readPage, runCli, tempDir, type BuildRun } from "./helpers.js";
+import { articlesWith, buildSite, PROJECT, readPage, runCli, SEED_FILES, seedText, tempDir, type BuildRun } from "./helpers.js";
 
 const archive = loadArchive(join(PROJECT, ARTICLES_DIR));
 const SITE_URL = siteMetadata({}).url;
@@ -225,6 +225,24 @@ describe("npm run check", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/usage: npm run check/);
     expect(run.stdout).toBe("");
+  });
+});
+
+describe("articles whose text looks like Markdown", () => {
+  it("pass: their text is rendered literally, which is no leak", () => {
+    const seed = seedText(SEED_FILES[0]);
+    const headline = seed.split("\n")[2];
+    const text = seed
+      .replace(headline, "Python __init__ and C** [notes](here)")
+      .replace("Harbin, capital of", "**Bold** claims, __init__ and [a](b): Harbin, capital of")
+      .replace("Known as a", "# Not a heading\nKnown as a");
+    const articles = articlesWith({ "literal.txt": text });
+    const site = buildSite(articles);
+    expect(site.status, site.stderr).toBe(0);
+    expect(readPage(site.out, "/")).toContain("Python __init__ and C** [notes](here)");
+    const run = runCli("check.ts", [site.out, "--articles", articles, "--json"]);
+    expect(JSON.parse(run.stdout).problems).toEqual([]);
+    expect(run.status).toBe(0);
   });
 });
 

@@ -23,28 +23,29 @@ function context(text: string, index: number, length: number): string {
 
 /**
  * Markdown-like characters an article really has in its text (`__init__`,
- * `C**`) are rendered literally on purpose: a hit is a leak only when no
- * record's text holds the same stretch.
+ * `C**`) are rendered literally on purpose: such text, or the start of it
+ * cut for a summary, is taken out before looking for leaks.
  */
 class Literals {
   private readonly texts: string[];
   constructor(texts: string[]) {
     this.texts = texts.filter((t) => new RegExp(MARKDOWN.source).test(t) || MARKDOWN_HEADING.test(t));
   }
-  explains(text: string, index: number, length: number): boolean {
-    const trimmed = text.replace(/…$/, "");
-    const stretch = collapse(trimmed.slice(Math.max(0, index - 10), Math.min(trimmed.length, index + length + 10)));
-    return this.texts.some((t) => t.includes(stretch));
+  strip(text: string): string {
+    if (this.texts.length === 0) return text;
+    const t = collapse(text);
+    const start = t.replace(/…$/, "");
+    if (this.texts.some((literal) => literal.startsWith(start))) return "";
+    return this.texts.reduce((rest, literal) => rest.split(literal).join(" "), t);
   }
 }
 
 /** The first hit of a pattern in a list of texts, and how many there are. */
-function firstHit(texts: string[], pattern: RegExp, skip?: (text: string, index: number, length: number) => boolean) {
+function firstHit(texts: string[], pattern: RegExp) {
   let count = 0;
   let first = "";
   for (const text of texts) {
     for (const m of text.matchAll(pattern)) {
-      if (skip?.(text, m.index, m[0].length)) continue;
       if (count++ === 0) first = context(text, m.index, m[0].length);
     }
   }
@@ -56,8 +57,16 @@ function scanTexts(page: string, texts: string[], proseTexts: string[], literals
   if (nbsp.count) report(page, "nbsp", `expected no no-break space (U+00A0), found ${nbsp.count}, first in ${quote(nbsp.first, 80)}`);
   const mojibake = firstHit(texts, MOJIBAKE);
   if (mojibake.count) report(page, "mojibake", `expected text decoded as UTF-8, found ${mojibake.count} garbled sequence(s), first in ${quote(mojibake.first, 80)}`);
-  const markdown = firstHit(proseTexts, MARKDOWN, (t, i, n) => literals.explains(t, i, n));
+  const markdown = firstHit(proseTexts.map((t) => literals.strip(t)), MARKDOWN);
   if (markdown.count) report(page, "markdown", `expected rendered text, found Markdown syntax ${markdown.count} time(s), first in ${quote(markdown.first, 80)}`);
+}
+
+const JSON_LD = "application/ld+json";
+
+function jsonStrings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (value && typeof value === "object") return Object.values(value).flatMap(jsonStrings);
+  return [];
 }
 
 function attributeTexts(els: Element[], names?: string[]): string[] {
@@ -68,12 +77,19 @@ function attributeTexts(els: Element[], names?: string[]): string[] {
 function scanHtml(page: string, doc: Parent, allowScript: (el: Element) => boolean, literals: Literals, report: Report): void {
   const els = elements(doc);
   const nodes = [...textNodes(doc)];
+  const prose = nodes.filter((n) => n.parent?.name !== "style" && n.parent?.name !== "script").map((n) => n.text);
   // Code is no prose, but JSON-LD carries article text to search engines.
-  const prose = nodes.filter((n) => n.parent?.name !== "style" && (n.parent?.name !== "script" || attr(n.parent, "type") === "application/ld+json")).map((n) => n.text);
+  for (const script of els.filter((el) => el.name === "script" && attr(el, "type") === JSON_LD)) {
+    try {
+      prose.push(...jsonStrings(JSON.parse(textOf(script))));
+    } catch (error) {
+      report(page, "json-ld", `expected JSON in <script type="${JSON_LD}">, found ${(error as Error).message}`);
+    }
+  }
   scanTexts(page, [...nodes.map((n) => n.text), ...attributeTexts(els)], [...prose, ...attributeTexts(els, TEXT_ATTRIBUTES)], literals, report);
   for (const p of elements(doc, "p")) {
     const text = textOf(p);
-    if (MARKDOWN_HEADING.test(text) && !literals.explains(text, 0, text.length)) report(page, "markdown", `expected rendered text, found a paragraph starting like a Markdown heading: ${quote(text)}`);
+    if (MARKDOWN_HEADING.test(literals.strip(text))) report(page, "markdown", `expected rendered text, found a paragraph starting like a Markdown heading: ${quote(text)}`);
   }
   for (const el of els) {
     if (el.name === "script" && !allowScript(el)) report(page, "script", `expected no script other than the site's own, found <script${attr(el, "src") ? ` src="${attr(el, "src")}"` : ""}${attr(el, "type") ? ` type="${attr(el, "type")}"` : ""}>`);
@@ -86,7 +102,7 @@ function scanHtml(page: string, doc: Parent, allowScript: (el: Element) => boole
 function siteScript(page: string): (el: Element) => boolean {
   return (el) => {
     const src = attr(el, "src");
-    if (src === undefined && attr(el, "type") === "application/ld+json") return true;
+    if (src === undefined && attr(el, "type") === JSON_LD) return true;
     // The search page loads Pagefind's own script and starts it.
     return page === SEARCH_URL && (src === undefined || src.startsWith(PAGEFIND_PREFIX));
   };
