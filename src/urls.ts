@@ -10,10 +10,29 @@ function shortHash(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 10);
 }
 
+// Latin letters that Unicode decomposition does not take apart.
+const SPELT_OUT: Record<string, string> = { ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i" };
+
+/** Text in lower-case ASCII where it can be: accents dropped, compatibility forms (full-width, ligatures) and special letters spelt out. */
+function fold(text: string): string {
+  return text
+    .normalize("NFKD")
+    // Combining accents, and zero-width and other format characters, which are not seen between letters.
+    .replace(/[\p{M}\p{Cf}]/gu, "")
+    .toLowerCase()
+    .replace(/[ßæœøłđðþı]/g, (letter) => SPELT_OUT[letter]);
+}
+
+// A letter or digit that has no place in a slug: CJK, Cyrillic, Arabic and the like.
+const UNSPELT = /[^\P{L}a-z]|[^\P{N}0-9]/u;
+
 function slugOf(text: string, fallbackPrefix: string): string {
-  const slug = text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  const folded = fold(text);
+  const slug = folded.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   // Text with no a-z0-9 at all (CJK, emoji, punctuation) still needs a stable, URL-safe name.
-  return slug || `${fallbackPrefix}-${shortHash(text)}`;
+  if (!slug) return `${fallbackPrefix}-${shortHash(text)}`;
+  // Headlines that differ only in letters the slug cannot hold must not share a URL.
+  return UNSPELT.test(folded) ? `${slug}-${shortHash(text)}` : slug;
 }
 
 /** `Biz updates` -> `biz-updates` */
@@ -21,7 +40,7 @@ export function sectionSlug(section: string): string {
   return slugOf(section, "section");
 }
 
-/** `China’s trade, Russia's index` -> `chinas-trade-russias-index` */
+/** `China’s trade, Russia's index` -> `chinas-trade-russias-index`; `Café Ærø` -> `cafe-aero` */
 export function headlineSlug(headline: string): string {
   return slugOf(headline.replace(/['’]/g, ""), "article");
 }
