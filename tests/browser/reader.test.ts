@@ -49,7 +49,7 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
     expect(archive.sectionPages.filter((p) => p.section === section)).toHaveLength(3);
   });
 
-  it("goes home -> section -> page 2 -> article -> its month -> back to the article", async () => {
+  it("goes home -> section -> page 2 -> article -> its month -> back -> the older article", async () => {
     const page = await open(HOME_URL);
     const main = page.getByRole("main");
 
@@ -76,6 +76,9 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
     await page.goBack();
     expect(pathOf(page)).toBe(article.url);
     expect(await page.locator("h1").textContent()).toBe(article.headline);
+
+    await main.getByRole("link", { name: new RegExp(`^Older in ${SECTION}`) }).click();
+    expect(pathOf(page)).toBe(article.older?.url);
   });
 
   it("finds the site's and the section's Atom feeds from the section page, newest entries first", async () => {
@@ -128,6 +131,19 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
 
     await page.keyboard.press("Tab");
     expect(await focused()).toMatchObject({ href: archive.latest[0].url, onScreen: true, outlined: true });
+  });
+
+  it("follows the reader's colour scheme, and prints an article without the navigation", async () => {
+    const page = await open(section.articles[0].url);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.emulateMedia({ colorScheme: "light" });
+    const light = await background();
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await background()).not.toBe(light);
+
+    await page.emulateMedia({ media: "print", colorScheme: "light" });
+    expect(await page.getByRole("navigation", { name: "Sections" }).isVisible()).toBe(false);
+    expect(await page.locator("h1").isVisible()).toBe(true);
   });
 
   for (const width of [375, 1280]) {
