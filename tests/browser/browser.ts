@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 import { NOT_FOUND_URL, outputPath } from "../../src/urls.js";
 import { buildSite } from "../helpers.js";
@@ -132,6 +132,7 @@ export async function siteInBrowser(articlesDir: string): Promise<SiteInBrowser>
     async close() {
       await browser.close();
       await server.close();
+      rmSync(dirname(site.out), { recursive: true, force: true });
     },
   };
 }
