@@ -41,6 +41,17 @@ function findCause(error: unknown): ContentError | undefined {
 const PARTIAL = ".partial-";
 const REPLACED = ".old";
 
+/** True when another process with this id runs: a build into the same folder, whose files are its own. */
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /**
  * Put back what a killed build left beside the output: a previous site moved
  * aside for the swap goes back in place if nothing replaced it, and
@@ -51,7 +62,7 @@ function recoverLeftovers(out: string): void {
   const prefix = `.${basename(out)}${PARTIAL}`;
   if (!existsSync(parent)) return;
   for (const name of readdirSync(parent).sort()) {
-    if (!name.startsWith(prefix)) continue;
+    if (!name.startsWith(prefix) || isRunning(Number.parseInt(name.slice(prefix.length), 10))) continue;
     const path = join(parent, name);
     if (name.endsWith(REPLACED) && !existsSync(out)) renameSync(path, out);
     else rmSync(path, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createServer } from "node:net";
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, watch, writeFileSync } from "node:fs";
@@ -162,12 +162,27 @@ describe("a failed build leaves the previous site as it was", () => {
 
   it("after a kill between moving the old site aside and putting the new one in place: the old site comes back", () => {
     const { out, hash } = goodSite();
-    renameSync(out, join(dirname(out), `.${basename(out)}.partial-99999.old`));
-    mkdirSync(join(dirname(out), `.${basename(out)}.partial-99999`));
+    // The id of a process that has ended, as the killed build's would be.
+    const pid = spawnSync("true").pid;
+    renameSync(out, join(dirname(out), `.${basename(out)}.partial-${pid}.old`));
+    mkdirSync(join(dirname(out), `.${basename(out)}.partial-${pid}`));
     const failed = buildSite(articlesWith({ "bad.txt": "Not an export\n" }), {}, out);
     expect(failed.status).toBe(1);
     expect(existsSync(out)).toBe(true);
     expect(hashTree(out)).toBe(hash);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it("two builds into one folder at once both succeed and leave one whole site", async () => {
+    const { out } = goodSite();
+    const articles = manyArticles(100);
+    const runs = await Promise.all([1, 2].map(() => startBuild(["--out", out, "--articles", articles], PROJECT)));
+    for (const run of runs) {
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+    }
+    const alone = buildSite(articles);
+    expect(hashTree(out)).toBe(hashTree(alone.out));
     expect(leftovers(out)).toEqual([]);
   });
 
