@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
@@ -9,7 +9,8 @@ import { BENCH_DIR, WORK_DIR, ensureArchive } from "./generate.js";
 /**
  * `npm run bench [-- --sizes 1000,10000] [-- --runs 3]`: the project's full
  * build against a bare Eleventy site over the same synthetic archive, then
- * the incremental case, written to bench/results.md.
+ * the incremental case, written to bench/results.md. `--commit REF` measures
+ * a snapshot of that commit instead of the working tree.
  */
 
 const PROJECT = join(BENCH_DIR, "..");
@@ -69,13 +70,13 @@ function seconds(text: string): number {
  * Run a command to its end, sampling the RSS of its process tree. It runs
  * under a bash whose `times` gives the CPU time of every descendant reaped.
  */
-function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
+function measure(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
   const timesFile = join(WORK_DIR, `times-${process.pid}`);
   const script = 'f=$1; shift; "$@"; s=$?; times > "$f"; exit $s';
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
     const child = spawn("bash", ["-c", script, "bash", timesFile, command, ...args], {
-      cwd: PROJECT,
+      cwd,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -138,20 +139,38 @@ function treeDifferences(a: string, b: string, limit = 5): string[] {
 }
 
 interface Options {
+  /** The project whose build is measured: this checkout, or a snapshot of one commit. */
+  project: string;
   /** Arguments that turn the search index off, or none when the CLI has no such flag yet. */
   searchOff: string[];
 }
 
 /** The build CLI's flag for a build without Pagefind, if it has one yet. */
-function searchOffArgs(): string[] {
-  const help = execFileSync("node", ["--import", "tsx", "src/cli/build.ts", "--help"], { cwd: PROJECT, encoding: "utf8" });
+function searchOffArgs(project: string): string[] {
+  const help = execFileSync("node", ["--import", "tsx", "src/cli/build.ts", "--help"], { cwd: project, encoding: "utf8" });
   return help.includes("--no-search") ? ["--no-search"] : [];
+}
+
+/**
+ * The files of one commit, with this checkout's node_modules, so that a long
+ * run measures that commit even while others edit the working tree.
+ */
+function snapshot(ref: string): string {
+  const sha = execFileSync("git", ["rev-parse", "--verify", `${ref}^{commit}`], { cwd: PROJECT, encoding: "utf8" }).trim();
+  const dir = join(WORK_DIR, `snapshot-${sha.slice(0, 12)}`);
+  if (existsSync(dir)) return dir;
+  const temp = `${dir}.partial-${process.pid}`;
+  mkdirSync(temp, { recursive: true });
+  execFileSync("bash", ["-c", 'git archive "$1" | tar -x -C "$2"', "bash", sha, temp], { cwd: PROJECT });
+  symlinkSync(join(PROJECT, "node_modules"), join(temp, "node_modules"));
+  renameSync(temp, dir);
+  return dir;
 }
 
 function buildOurs(articles: string, out: string, options: Options): Promise<Measurement> {
   // ARCHIVE_SEARCH=off is what the configuration reads until the CLI has a flag for it.
   const env = options.searchOff.length ? {} : { ARCHIVE_SEARCH: "off" };
-  return measure("node", ["--import", "tsx", "src/cli/build.ts", "--articles", articles, "--out", out, ...options.searchOff], env);
+  return measure(options.project, "node", ["--import", "tsx", "src/cli/build.ts", "--articles", articles, "--out", out, ...options.searchOff], env);
 }
 
 interface Row {
@@ -182,7 +201,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   linkFiles(archive.extraRaw, plusOne);
   const oursOut = join(work, "ours-out");
   const baselineOut = join(work, "baseline-out");
-  const pagefindAvailable = existsSync(join(PROJECT, "src", "search.ts"));
+  const pagefindAvailable = existsSync(join(options.project, "src", "search.ts"));
 
   const ours: Measurement[] = [];
   const baseline: Measurement[] = [];
@@ -197,12 +216,12 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     searchIncluded = existsSync(join(oursOut, "pagefind"));
     if (pagefindAvailable && !searchIncluded) {
       log(`N=${n} run ${run}/${runs}: pagefind`);
-      pagefind.push(await measure("node", ["--import", "tsx", join(BENCH_DIR, "pagefind.ts"), oursOut]));
+      pagefind.push(await measure(options.project, "node", ["--import", "tsx", "bench/pagefind.ts", oursOut]));
     }
     rmSync(baselineOut, { recursive: true, force: true });
     log(`N=${n} run ${run}/${runs}: baseline`);
     baseline.push(
-      await measure("node", [ELEVENTY, `--config=${join(BENCH_DIR, "baseline", ".eleventy.js")}`, `--input=${relative(PROJECT, baselineSite)}`, `--output=${relative(PROJECT, baselineOut)}`, "--quiet"]),
+      await measure(PROJECT, "node", [ELEVENTY, `--config=${join(BENCH_DIR, "baseline", ".eleventy.js")}`, `--input=${relative(PROJECT, baselineSite)}`, `--output=${relative(PROJECT, baselineOut)}`, "--quiet"]),
     );
     // The incremental case: the N-article site is in place, one article arrives.
     log(`N=${n} run ${run}/${runs}: ours + 1 article`);
@@ -271,11 +290,11 @@ function table(rows: Row[]): string {
   return lines.join("\n");
 }
 
-function machine(): string {
+function machine(project: string): string {
   const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
   let commit = "unknown";
   try {
-    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT, encoding: "utf8" }).trim();
+    commit = project === PROJECT ? execFileSync("git", ["describe", "--always", "--dirty"], { cwd: PROJECT, encoding: "utf8" }).trim() : project.slice(project.lastIndexOf("snapshot-") + 9);
   } catch {
     // not a git checkout
   }
@@ -290,7 +309,7 @@ function machine(): string {
 
 function notes(rows: Row[], runs: number, options: Options): string {
   const lines = [
-    `- ${runs} runs per size, alternating ours / baseline; medians. Wall time of the whole command, peak RSS summed over its process tree (sampled every ${SAMPLE_MS} ms), CPU = user + system of the tree.`,
+    `- runs per size: ${runs}, alternating ours / baseline; medians. Wall time of the whole command, peak RSS summed over its process tree (sampled every ${SAMPLE_MS} ms), CPU = user + system of the tree.`,
     "- ours: `node --import tsx src/cli/build.ts` (every page, feeds, sitemap), without the search index; Pagefind timed on its own over that output (bench/pagefind.ts).",
     "- baseline: bench/baseline/, a bare Eleventy 3 site (Markdown articles, Nunjucks layout, paginated section lists, year pages) over the same articles.",
     "- incremental: one newest article added to the N-article archive and the site rebuilt over the N-article output; its output is compared by hash with a full build of the same N+1 articles into an empty folder.",
@@ -301,22 +320,25 @@ function notes(rows: Row[], runs: number, options: Options): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sizes: { type: "string", default: "1000,10000,50000" }, runs: { type: "string", default: "3" } } });
+  const { values } = parseArgs({
+    options: { sizes: { type: "string", default: "1000,10000,50000" }, runs: { type: "string", default: "3" }, commit: { type: "string" } },
+  });
   const sizes = values.sizes!.split(",").map(Number);
   const runs = Number(values.runs);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {
-    throw new Error("usage: npm run bench [-- --sizes 1000,10000,50000] [-- --runs 3]");
+    throw new Error("usage: npm run bench [-- --sizes 1000,10000,50000] [-- --runs 3] [-- --commit REF]");
   }
   mkdirSync(WORK_DIR, { recursive: true });
   const log = (message: string) => console.error(`[bench] ${message}`);
   const startedAt = new Date();
-  const header = machine();
-  const options = { searchOff: searchOffArgs() };
+  const project = values.commit ? snapshot(values.commit) : PROJECT;
+  const header = machine(project);
+  const options = { project, searchOff: searchOffArgs(project) };
   const rows: Row[] = [];
   for (const n of sizes) rows.push(await benchSize(n, runs, options, log));
   const result = table(rows);
   console.log(result);
-  const doc = `# Benchmark results\n\n\`npm run bench -- --sizes ${sizes.join(",")} --runs ${runs}\`, ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC\n\n${header}\n\n${result}\n\n${notes(rows, runs, options)}\n`;
+  const doc = `# Benchmark results\n\n\`npm run bench -- --sizes ${sizes.join(",")} --runs ${runs}${values.commit ? ` --commit ${values.commit}` : ""}\`, ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC\n\n${header}\n\n${result}\n\n${notes(rows, runs, options)}\n`;
   writeFileSync(join(BENCH_DIR, "results.md"), doc);
   log("written to bench/results.md");
 }
