@@ -7,7 +7,7 @@ import { FEED_SIZE, HOME_SIZE } from "../src/archive.js";
 import { readRecord, writeRecord } from "../src/frontmatter.js";
 import { parseFile } from "../src/load.js";
 import { parseExport } from "../src/parse.js";
-import { FEED_URL, articleUrl, headlineSlug, sectionSlug } from "../src/urls.js";
+import { FEED_URL, articleUrl, headlineSlug, sectionSlug, sectionUrl } from "../src/urls.js";
 import { SEED_FILES, articlesWith, buildSite, readPage, seedText, tempDir, type BuildRun } from "./helpers.js";
 
 /** Text that must stay text: markup, script, template code and YAML that would retype it. */
@@ -46,20 +46,23 @@ const OPENING = "An ordinary opening paragraph.";
 /** Body lines of every hostile article, in order: each becomes one paragraph. */
 const BODY = [OPENING, ...HOSTILE, "---", "title: x", "---js", "{{ 7*7 }}"];
 
-function exportText(headline: string, date: string): string {
-  return ["Home>Harbin Today", headline, `Updated : ${date}`, "By ( test )", "", ...BODY, ""].join("\n");
+/** Section names are text too; an export's breadcrumb cannot hold `>`. */
+const SECTIONS = ["Harbin Today", "{{ 7*7 }}", "<b onclick=alert(1)", "javascript:alert(1)", "Новости", "yes"];
+
+function exportText(headline: string, date: string, section = SECTIONS[0]): string {
+  return [`Home>${section}`, headline, `Updated : ${date}`, "By ( test )", "", ...BODY, ""].join("\n");
 }
 
-/** One article per hostile text, as its headline, each on its own day. */
+/** One article per hostile text, as its headline, each on its own day, in turn in each section. */
 const ARTICLES = HOSTILE.map((headline, i) => {
   const day = new Date(Date.UTC(2022, 0, 1 + i)).toISOString().slice(0, 10);
-  return { headline, date: day, file: `hostile-${String(i).padStart(2, "0")}.txt` };
+  return { headline, date: day, section: SECTIONS[i % SECTIONS.length], file: `hostile-${String(i).padStart(2, "0")}.txt` };
 });
 
 let built: BuildRun | undefined;
 /** The site of the hostile articles, built once for the tests that read it. */
 function hostileSite(): BuildRun {
-  built ??= buildSite(articlesWith(Object.fromEntries(ARTICLES.map((a) => [a.file, exportText(a.headline, a.date)])), false));
+  built ??= buildSite(articlesWith(Object.fromEntries(ARTICLES.map((a) => [a.file, exportText(a.headline, a.date, a.section)])), false));
   return built;
 }
 
@@ -119,9 +122,11 @@ describe("hostile and odd text", () => {
     expect(urls.size).toBe(ARTICLES.length);
   });
 
-  it.each(ARTICLES)("renders $file literally: headline and every paragraph as written, nothing executable", ({ headline, date }) => {
+  it.each(ARTICLES)("renders $file literally: headline and every paragraph as written, nothing executable", ({ headline, date, section }) => {
     const doc = parseDocument(readPage(site.out, articleUrl({ headline, date })));
     expect(executable(doc, true)).toEqual([]);
+    const crumbs = byClass(doc, "breadcrumb").flatMap((nav) => elements(nav as unknown as Document, (el) => el.name === "li").map((li) => DomUtils.textContent(li).trim()));
+    expect(crumbs).toEqual(["Home", section, headline]);
     const h1 = elements(doc, (el) => el.name === "h1");
     expect(h1.map((el) => DomUtils.textContent(el))).toEqual([headline]);
     const title = elements(doc, (el) => el.name === "title")[0];
@@ -135,6 +140,15 @@ describe("hostile and odd text", () => {
     for (const script of elements(doc, (el) => el.attribs.type === "application/ld+json")) {
       const data = JSON.parse(DomUtils.textContent(script)) as Record<string, unknown>;
       expect(JSON.stringify(data)).toContain(JSON.stringify(headline).slice(1, -1));
+    }
+  });
+
+  it("names each section as written on its page and in the section navigation", () => {
+    for (const section of SECTIONS) {
+      const doc = parseDocument(readPage(site.out, sectionUrl(section)));
+      expect(elements(doc, (el) => el.name === "h1").map((el) => DomUtils.textContent(el))).toEqual([section]);
+      const nav = elements(doc, (el) => el.name === "a" && el.attribs.href === sectionUrl(section)).map((el) => DomUtils.textContent(el));
+      expect(nav).toContain(section);
     }
   });
 
