@@ -51,6 +51,23 @@ export interface Article extends ArticleRecord {
   moreFromSection: ArticleLink[];
 }
 
+/** What a list of articles shows of each: list pages hold only this, so a change elsewhere in an article leaves them as they are. */
+export interface ArticleSummary {
+  url: string;
+  headline: string;
+  date: string;
+  section: string;
+  sectionUrl: string;
+  summary: string;
+}
+
+/** A section as the navigation and its pages name it. */
+export interface NavSection {
+  name: string;
+  url: string;
+  feedUrl: string;
+}
+
 export interface ArticleLink {
   headline: string;
   url: string;
@@ -71,9 +88,9 @@ export interface ListPage {
   url: string;
   title: string;
   description: string;
-  articles: Article[];
+  articles: ArticleSummary[];
   /** Set on section pages. */
-  section?: Section;
+  section?: NavSection;
   /** Set on date archives: the way from the archive index down to this page. */
   crumbs?: { label: string; url: string }[];
   /** Set on year pages. */
@@ -119,8 +136,10 @@ export interface SitemapEntry {
 export interface Archive {
   /** Newest first. */
   articles: Article[];
-  latest: Article[];
+  latest: ArticleSummary[];
   sections: Section[];
+  /** The sections, as every page's navigation lists them. */
+  nav: NavSection[];
   sectionPages: ListPage[];
   years: YearSummary[];
   yearPages: ListPage[];
@@ -140,6 +159,10 @@ function compareText(a: string, b: string): number {
 /** Newest first; same-day articles by headline, then file, so the order never depends on the file system. */
 function newestFirst(a: SourcedRecord, b: SourcedRecord): number {
   return compareText(b.record.date, a.record.date) || compareText(a.record.headline, b.record.headline) || compareText(a.file, b.file);
+}
+
+function summarise({ url, headline, date, section, sectionUrl, summary }: Article): ArticleSummary {
+  return { url, headline, date, section, sectionUrl, summary };
 }
 
 function link(article: Article): ArticleLink {
@@ -182,7 +205,9 @@ function linkTeasers(articles: Article[]): void {
 }
 
 function paginate(section: Section): ListPage[] {
-  const { articles, name } = section;
+  const { name } = section;
+  const articles = section.articles.map(summarise);
+  const nav = { name, url: section.url, feedUrl: section.feedUrl };
   const urlOf = (n: number) => sectionUrl(name, n);
   const pageCount = Math.max(1, Math.ceil(articles.length / PAGE_SIZE));
   return Array.from({ length: pageCount }, (_, i) => ({
@@ -191,7 +216,7 @@ function paginate(section: Section): ListPage[] {
     title: i > 0 ? `${name}, page ${i + 1}` : name,
     description: `Articles of ${name}, newest first${i > 0 ? `, page ${i + 1} of ${pageCount}` : ""}.`,
     articles: articles.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE),
-    section,
+    section: nav,
     pageNumber: i + 1,
     pageCount,
     previousUrl: i > 0 ? urlOf(i) : null,
@@ -206,7 +231,7 @@ function datePage(kind: ListPage["kind"], articles: Article[], title: string, cr
     url: crumbs[crumbs.length - 1].url,
     title,
     description: `The archive of ${title}: ${count}.`,
-    articles,
+    articles: articles.map(summarise),
     crumbs,
     pageNumber: 1,
     pageCount: 1,
@@ -314,8 +339,9 @@ export function buildArchive(records: SourcedRecord[]): Archive {
   ];
   return {
     articles,
-    latest: articles.slice(0, HOME_SIZE),
+    latest: articles.slice(0, HOME_SIZE).map(summarise),
     sections,
+    nav: sections.map(({ name, url, feedUrl }) => ({ name, url, feedUrl })),
     sectionPages,
     years,
     yearPages,

@@ -1,0 +1,50 @@
+import type { Archive, Article, Feed, ListPage } from "./archive.js";
+
+/**
+ * Which pages one Eleventy run writes. A full build writes every page in a
+ * few runs of bounded size (Eleventy holds every page of a run in memory);
+ * an incremental build writes only the pages whose inputs changed.
+ */
+export interface RenderSelection {
+  articles: Article[];
+  listPages: ListPage[];
+  /** Whether the run writes the one-off pages: home, archive index, feeds, sitemap, search, 404, robots, stylesheet. */
+  once: boolean;
+}
+
+/** What the page templates paginate over. */
+export interface RenderData {
+  articles: Article[];
+  listPages: ListPage[];
+  feeds: Feed[];
+  /** One item when this run writes the one-off pages, none otherwise: their templates paginate over it. */
+  once: true[];
+}
+
+export function everything(archive: Archive): RenderSelection {
+  return { articles: archive.articles, listPages: archive.listPages, once: true };
+}
+
+export function renderData(archive: Archive, selection: RenderSelection = everything(archive)): RenderData {
+  return {
+    articles: selection.articles,
+    listPages: selection.listPages,
+    feeds: selection.once ? archive.feeds : [],
+    once: selection.once ? [true] : [],
+  };
+}
+
+/** Split a selection into runs of at most `size` pages; the one-off pages go with the first. */
+export function inRuns(selection: RenderSelection, size: number): RenderSelection[] {
+  const runs: RenderSelection[] = [];
+  const pages = [...selection.articles.map((a) => ({ article: a })), ...selection.listPages.map((p) => ({ listPage: p }))];
+  for (let start = 0; start < pages.length || runs.length === 0; start += size) {
+    const part = pages.slice(start, start + size);
+    runs.push({
+      articles: part.flatMap((p) => ("article" in p ? [p.article] : [])),
+      listPages: part.flatMap((p) => ("listPage" in p ? [p.listPage] : [])),
+      once: selection.once && runs.length === 0,
+    });
+  }
+  return runs;
+}
