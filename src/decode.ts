@@ -42,8 +42,8 @@ function firstInvalidByte(bytes: Uint8Array): number {
   return at;
 }
 
-// C0 controls other than tab, line feed, form feed and carriage return do not occur in text.
-const CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f]/;
+// C0 controls other than tab, line feed, form feed and carriage return, and the noncharacters U+FFFE and U+FFFF (not allowed in XML feeds), do not occur in text.
+const CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f\ufffe\uffff]/;
 
 export function decodeText(bytes: Uint8Array): Decoded {
   // No encoding an export could be in has NUL bytes, and images, PDFs and

@@ -29,7 +29,26 @@ const BYLINE = /^By ?\( ?(.*?) ?\)$/;
 const HEADER_LIKE = /^(Updated ?(:|\d)|By ?\()/;
 
 // `<one sentence>. CHINA DAILY`: a sentence, then a credit of capitals only.
-const CAPTION = /^(.*[^\s.!?].*[.!?]["”’)]?) ([A-Z][A-Z0-9 .,'’&/()-]*[A-Z])$/;
+const SENTENCE_BREAK = /[.!?]["”’)]? /g;
+const CREDIT = /^[A-Z][A-Z0-9 .,'’&/()-]*[A-Z]$/;
+const HAS_WORDS = /[^\s.!?]/;
+
+/**
+ * Split a caption line at the last sentence break after which only a credit
+ * follows. A loop over the breaks rather than one regular expression: that
+ * one backtracked through every long paragraph.
+ */
+function splitCaption(line: string): [string, string] | null {
+  if (!/[A-Z]$/.test(line)) return null;
+  let split: [string, string] | null = null;
+  for (const m of line.matchAll(SENTENCE_BREAK)) {
+    const end = m.index + m[0].length;
+    const caption = line.slice(0, end - 1);
+    const credit = line.slice(end);
+    if (CREDIT.test(credit) && HAS_WORDS.test(caption.slice(0, m.index))) split = [caption, credit];
+  }
+  return split;
+}
 // Sentence-closing (or clause-closing) punctuation that a title-like line does not end with.
 const CLOSING_PUNCTUATION = /[.!?:;,…"”’')\]]$/;
 const SENTENCE_END = /[.!?]["”’)]?$/;
@@ -95,9 +114,9 @@ export function parseExport(raw: string): ParseResult {
   let flat = paragraphs.flat();
   let caption: string | null = null;
   let credit: string | null = null;
-  const captioned = flat.length > 1 ? CAPTION.exec(flat[0].text) : null;
+  const captioned = flat.length > 1 ? splitCaption(flat[0].text) : null;
   if (captioned) {
-    [, caption, credit] = captioned;
+    [caption, credit] = captioned;
     flat = flat.slice(1);
   }
 

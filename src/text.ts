@@ -7,9 +7,12 @@
 // but not line breaks and not zero-width characters, which are text.
 const HORIZONTAL_SPACE = /[\t\v\f \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+/g;
 
+// Most lines hold only single spaces: those are left alone rather than rewritten.
+const NEEDS_COLLAPSE = /[\t\v\f\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]| {2}/;
+
 /** Collapse every run of horizontal white space to one space and trim the ends. */
 export function normaliseLine(line: string): string {
-  return line.replace(HORIZONTAL_SPACE, " ").trim();
+  return (NEEDS_COLLAPSE.test(line) ? line.replace(HORIZONTAL_SPACE, " ") : line).trim();
 }
 
 /** Split text into lines, accepting LF, CRLF and lone CR line ends. */
