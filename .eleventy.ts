@@ -11,7 +11,7 @@ export default function (eleventyConfig: UserConfig) {
   eleventyConfig.addPlugin(filtersPlugin);
   // Feeds carry article HTML whose relative links must become absolute.
   eleventyConfig.addPlugin(HtmlBasePlugin);
-  eleventyConfig.addPlugin(searchPlugin, { enabled: process.env.ARCHIVE_SEARCH !== "off" });
+  eleventyConfig.addPlugin(searchPlugin);
 
   return {
     dir: { input: "content", includes: "../templates" },

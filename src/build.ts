@@ -1,15 +1,23 @@
 import Eleventy from "@11ty/eleventy";
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { loadArchive } from "./archive.js";
+import { loadArchive, type Archive } from "./archive.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR } from "./load.js";
-import { siteMetadata } from "./site.js";
+import { selectPages } from "./eleventy/archive-plugin.js";
+import { codeFingerprint, forgetManifest, manifestPath, pageFingerprints, readManifest, reusePages, unchangedPages, writeManifest } from "./incremental.js";
+import { inRuns, type RenderSelection } from "./render-plan.js";
+import { indexSite } from "./search.js";
+import { siteMetadata, type SiteMetadata } from "./site.js";
 
 export interface BuildOptions {
   /** Where the finished site goes; replaced only when the whole build succeeded. */
   out: string;
   articlesDir?: string;
+  /** Write every page, whatever the previous build wrote. */
+  full?: boolean;
+  /** Build the search index (default); off for timing the site alone. */
+  search?: boolean;
   /** The project folder holding `.eleventy.ts`, `content/` and `templates/`. */
   projectDir?: string;
 }
@@ -17,6 +25,8 @@ export interface BuildOptions {
 export interface BuildResult {
   pages: number;
   articles: number;
+  /** Pages written by this build; the others were unchanged and taken from the previous output. */
+  written: number;
   ms: number;
 }
 
@@ -39,6 +49,9 @@ function findCause(error: unknown): ContentError | undefined {
 }
 
 const PARTIAL = ".partial-";
+// Eleventy holds every page of a run in memory until the run ends: runs of
+// this many pages keep a large archive's build within a few hundred MB.
+const PAGES_PER_RUN = 2500;
 const REPLACED = ".old";
 
 /** True when another process with this id runs: a build into the same folder, whose files are its own. */
@@ -81,6 +94,31 @@ function describeError(error: unknown): string {
   return messages.join("\n  ") || String(error);
 }
 
+/** One Eleventy run writing the selected pages into `out`; returns how many it wrote. */
+async function writePages(projectDir: string, out: string, selection: RenderSelection): Promise<number> {
+  selectPages(selection);
+  const eleventy = new Eleventy(join(projectDir, "content"), out, {
+    configPath: join(projectDir, ".eleventy.ts"),
+    quietMode: true,
+  });
+  eleventy.setIsVerbose(false);
+  // Its messages would go to stdout; failures are reported once, by the caller.
+  eleventy.disableLogger();
+  try {
+    await eleventy.init();
+    // Benchmark groups made while the configuration ran would print timing hints to stderr, different on every run.
+    for (const group of Object.values(eleventy.bench.getAll())) group.setIsVerbose(false);
+    // Eleventy answers [passthrough copies, written templates].
+    const [, templates] = (await eleventy.write()) as [unknown[], unknown[]];
+    return templates.length;
+  } catch (error) {
+    const content = findCause(error);
+    if (content) throw new BuildError(content.message, 1);
+    // Anything else Eleventy stops on is in the templates or the configuration, not in an article.
+    throw new BuildError(`expected the templates and configuration to build the site, found an error: ${describeError(error)}`, 2);
+  }
+}
+
 /**
  * Build the site into a temporary folder beside `out` and put it in place of
  * `out` only when everything succeeded, so a failed or interrupted build
@@ -106,15 +144,16 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     }
   }
   // Content errors are reported before Eleventy starts, once, in file:line form.
-  let articles: number;
+  let archive: Archive;
   try {
-    articles = loadArchive(articlesDir).articles.length;
+    archive = loadArchive(articlesDir);
   } catch (error) {
     if (error instanceof ContentError) throw new BuildError(error.message, 1);
     throw error;
   }
+  let site: SiteMetadata;
   try {
-    siteMetadata();
+    site = siteMetadata();
   } catch (error) {
     throw new BuildError((error as Error).message, 2);
   }
@@ -130,33 +169,32 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   process.once("SIGTERM", onSignal);
   const previousDir = process.env.ARCHIVE_ARTICLES_DIR;
   process.env.ARCHIVE_ARTICLES_DIR = articlesDir;
+  const manifest = manifestPath(projectDir, out);
   try {
-    const eleventy = new Eleventy(join(projectDir, "content"), partial, {
-      configPath: join(projectDir, ".eleventy.ts"),
-      quietMode: true,
-    });
-    eleventy.setIsVerbose(false);
-    // Its messages would go to stdout; failures are reported once, by the caller.
-    eleventy.disableLogger();
-    let pages: number;
-    try {
-      await eleventy.init();
-      // Benchmark groups made while the configuration ran would print timing hints to stderr, different on every run.
-      for (const group of Object.values(eleventy.bench.getAll())) group.setIsVerbose(false);
-      // Eleventy answers [passthrough copies, written templates].
-      const [, templates] = (await eleventy.write()) as [unknown[], unknown[]];
-      pages = templates.length;
-    } catch (error) {
-      const content = findCause(error);
-      if (content) throw new BuildError(content.message, 1);
-      // Anything else Eleventy stops on is in the templates or the configuration, not in an article.
-      throw new BuildError(`expected the templates and configuration to build the site, found an error: ${describeError(error)}`, 2);
-    }
+    const fingerprints = pageFingerprints(archive, site, codeFingerprint(projectDir));
+    const previous = options.full || !existsSync(out) ? undefined : readManifest(manifest);
+    const unchanged = unchangedPages(fingerprints, previous);
+    mkdirSync(partial, { recursive: true });
+    // A page the previous output lacks after all is written like a changed one.
+    const reused = new Set(unchanged);
+    for (const url of reusePages(out, partial, unchanged)) reused.delete(url);
+    const selection = {
+      articles: archive.articles.filter((a) => !reused.has(a.url)),
+      listPages: archive.listPages.filter((p) => !reused.has(p.url)),
+      once: true,
+    };
+    let written = 0;
+    for (const run of inRuns(selection, PAGES_PER_RUN)) written += await writePages(projectDir, partial, run);
+    if (options.search !== false) await indexSite(partial);
+    // Between the swap and the new manifest, no manifest: a crash there costs a full build, never a stale page.
+    forgetManifest(manifest);
     if (existsSync(out)) renameSync(out, replaced);
     renameSync(partial, out);
     rmSync(replaced, { recursive: true, force: true });
-    return { pages, articles, ms: performance.now() - started };
+    writeManifest(manifest, fingerprints);
+    return { pages: written + reused.size, articles: archive.articles.length, written, ms: performance.now() - started };
   } finally {
+    selectPages(undefined);
     discard();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

@@ -1,19 +1,13 @@
 import type UserConfig from "@11ty/eleventy/UserConfig";
 import { indexSite } from "../search.js";
 
-export interface SearchPluginOptions {
-  /** Off for benchmarks that time the search index on its own. */
-  enabled: boolean;
-}
-
 /**
- * Builds the Pagefind index after Eleventy has written the site, inside the
- * same build, so an atomic build swaps in site and index together and the
- * dev server re-indexes on every rebuild.
+ * The dev server re-indexes the site for search after every rebuild. The
+ * build CLI indexes once itself, after all of its Eleventy runs, so plain
+ * builds leave the index to it.
  */
-export function searchPlugin(eleventyConfig: UserConfig, { enabled }: SearchPluginOptions): void {
-  if (!enabled) return;
-  eleventyConfig.on("eleventy.after", async ({ directories }: { directories: { output: string } }) => {
-    await indexSite(directories.output);
+export function searchPlugin(eleventyConfig: UserConfig): void {
+  eleventyConfig.on("eleventy.after", async ({ directories, runMode }: { directories: { output: string }; runMode: string }) => {
+    if (runMode !== "build") await indexSite(directories.output);
   });
 }
