@@ -1,23 +1,32 @@
-import { buildSite, BuildError } from "../build.js";
+import { buildSite, BuildError, PAGES_PER_RUN } from "../build.js";
 import { ARTICLES_DIR } from "../load.js";
-import { parseCommandLine } from "./args.js";
+import { parseCommandLine, usageError } from "./args.js";
 
-const USAGE = `usage: npm run build [-- --out DIR] [--articles DIR] [--full] [--no-search]
+const USAGE = `usage: npm run build [-- --out DIR] [--articles DIR] [--full] [--no-search] [--pages-per-run N]
   --out DIR        where the site goes (default _site); replaced only when the whole build succeeded
   --articles DIR   the article files (default ${ARTICLES_DIR})
   --full           write every page, not only those whose inputs changed since the last build
   --no-search      leave out the search index (for timing the site on its own)
+  --pages-per-run N  pages Eleventy writes per run (default ${PAGES_PER_RUN}); fewer use less memory
 exit status: 0 built, 1 bad article files, 2 usage or configuration error`;
 
 async function main(): Promise<number> {
   const parsed = parseCommandLine(
-    { out: { type: "string", default: "_site" }, articles: { type: "string" }, full: { type: "boolean" }, "no-search": { type: "boolean" } },
+    {
+      out: { type: "string", default: "_site" },
+      articles: { type: "string" },
+      full: { type: "boolean" },
+      "no-search": { type: "boolean" },
+      "pages-per-run": { type: "string", default: String(PAGES_PER_RUN) },
+    },
     USAGE,
   );
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
+  const pagesPerRun = Number(values["pages-per-run"]);
+  if (!Number.isInteger(pagesPerRun) || pagesPerRun < 1) return usageError(`expected --pages-per-run to be a whole number of at least 1, found ${values["pages-per-run"]}`, USAGE);
   try {
-    const result = await buildSite({ out: values.out, articlesDir: values.articles, full: values.full, search: !values["no-search"] });
+    const result = await buildSite({ out: values.out, articlesDir: values.articles, full: values.full, search: !values["no-search"], pagesPerRun });
     const unchanged = result.pages - result.written;
     console.log(
       `Built ${result.pages} pages of ${result.articles} articles into ${values.out} in ${(result.ms / 1000).toFixed(2)} s` +

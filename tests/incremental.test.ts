@@ -1,0 +1,78 @@
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { articlesWith, buildSite, fileHashes, rawExport, runCli, tempDir, type BuildRun } from "./helpers.js";
+
+const SUMMARY = /^Built (\d+) pages of (\d+) articles into .* in [\d.]+ s(?: \((\d+) written, (\d+) unchanged\))?\n$/;
+
+function counts(run: BuildRun): { pages: number; written: number } {
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(0);
+  const m = SUMMARY.exec(run.stdout);
+  expect(m, run.stdout).not.toBeNull();
+  return { pages: Number(m![1]), written: m![3] === undefined ? Number(m![1]) : Number(m![3]) };
+}
+
+/** Fifty articles in one section over a few months, so that one change reaches only some pages. */
+function manyArticles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 50; i++) {
+    const day = String((i % 28) + 1).padStart(2, "0");
+    const month = String((i % 5) + 1).padStart(2, "0");
+    files[`many-${i}.txt`] = rawExport({
+      section: "Biz updates",
+      headline: `Harbin business story number ${i}`,
+      date: `2022-${month}-${day}`,
+      paragraphs: [`Paragraph one of story ${i}.`, `Paragraph two of story ${i}.`],
+    });
+  }
+  return files;
+}
+
+/** The incremental build of `articles` into an output that held the site of before, against a full build of `articles` alone. */
+function expectSameAsFullBuild(articles: string, out: string): number {
+  const incremental = counts(buildSite(articles, {}, out));
+  const full = buildSite(articles, {}, join(tempDir("full-"), "_site"));
+  expect(counts(full).written).toBe(counts(full).pages);
+  expect(fileHashes(out)).toEqual(fileHashes(full.out));
+  return incremental.written;
+}
+
+describe("incremental builds", () => {
+  it("write only the pages a change reaches, and give the same site as a full build", () => {
+    const articles = articlesWith(manyArticles());
+    const out = join(tempDir("incremental-"), "_site");
+    const first = counts(buildSite(articles, {}, out));
+    expect(first.written).toBe(first.pages);
+
+    // Nothing changed: only the one-off pages (home, feeds, sitemap…) are written again.
+    const again = counts(buildSite(articles, {}, out));
+    expect(again.pages).toBe(first.pages);
+    expect(again.written).toBeLessThan(first.pages / 5);
+
+    // A new article in a new section: its pages, its archives, every page's navigation.
+    writeFileSync(join(articles, "culture.txt"), rawExport({ section: "Culture", headline: "Ice festival opens", date: "2022-01-05", paragraphs: ["Sculptures."] }));
+    expect(expectSameAsFullBuild(articles, out)).toBeGreaterThan(first.pages / 2);
+
+    // A new article in an existing section: far fewer pages than the whole site.
+    writeFileSync(join(articles, "later.txt"), rawExport({ section: "Biz updates", headline: "A later business story", date: "2022-02-10", paragraphs: ["Later."] }));
+    expect(expectSameAsFullBuild(articles, out)).toBeLessThan(first.pages / 2);
+
+    // An edited paragraph, a changed headline (a new URL), a deleted article.
+    const edited = join(articles, "many-3.txt");
+    writeFileSync(edited, readFileSync(edited, "utf8").replace("Paragraph two of story 3.", "Paragraph two, corrected."));
+    const renamed = join(articles, "many-4.txt");
+    writeFileSync(renamed, readFileSync(renamed, "utf8").replace("story number 4", "story number four"));
+    rmSync(join(articles, "many-5.txt"));
+    expect(expectSameAsFullBuild(articles, out)).toBeLessThan(first.pages / 2);
+  });
+
+  it("give the same site in many small Eleventy runs as in one", () => {
+    const articles = articlesWith(manyArticles());
+    const one = buildSite(articles);
+    const out = join(tempDir("many-runs-"), "_site");
+    const small = runCli("build.ts", ["--articles", articles, "--out", out, "--pages-per-run", "7"]);
+    expect(counts({ out, status: small.status, stdout: small.stdout, stderr: small.stderr }).pages).toBe(counts(one).pages);
+    expect(fileHashes(out)).toEqual(fileHashes(one.out));
+  });
+});
