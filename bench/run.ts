@@ -141,14 +141,16 @@ function treeDifferences(a: string, b: string, limit = 5): string[] {
 interface Options {
   /** The project whose build is measured: this checkout, or a snapshot of one commit. */
   project: string;
-  /** Arguments that turn the search index off, or none when the CLI has no such flag yet. */
+  /** Arguments that turn the search index off, or none when the CLI has no such flag. */
   searchOff: string[];
+  /** Arguments that make the build write every page, or none when every build does. */
+  full: string[];
 }
 
-/** The build CLI's flag for a build without Pagefind, if it has one yet. */
-function searchOffArgs(project: string): string[] {
+/** The build CLI's flags for a build without Pagefind and for a full build, where it has them. */
+function cliFlags(project: string): Pick<Options, "searchOff" | "full"> {
   const help = execFileSync("node", ["--import", "tsx", "src/cli/build.ts", "--help"], { cwd: project, encoding: "utf8" });
-  return help.includes("--no-search") ? ["--no-search"] : [];
+  return { searchOff: help.includes("--no-search") ? ["--no-search"] : [], full: help.includes("--full") ? ["--full"] : [] };
 }
 
 /**
@@ -167,10 +169,11 @@ function snapshot(ref: string): string {
   return dir;
 }
 
-function buildOurs(articles: string, out: string, options: Options): Promise<Measurement> {
-  // ARCHIVE_SEARCH=off is what the configuration reads until the CLI has a flag for it.
+function buildOurs(articles: string, out: string, full: boolean, options: Options): Promise<Measurement> {
+  // ARCHIVE_SEARCH=off is what the configuration read before the CLI had a flag for it.
   const env = options.searchOff.length ? {} : { ARCHIVE_SEARCH: "off" };
-  return measure(options.project, "node", ["--import", "tsx", "src/cli/build.ts", "--articles", articles, "--out", out, ...options.searchOff], env);
+  const args = ["--import", "tsx", "src/cli/build.ts", "--articles", articles, "--out", out, ...options.searchOff, ...(full ? options.full : [])];
+  return measure(options.project, "node", args, env);
 }
 
 interface Row {
@@ -212,7 +215,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     // Each full build starts from nothing: no previous output to reuse.
     rmSync(oursOut, { recursive: true, force: true });
     log(`N=${n} run ${run}/${runs}: ours`);
-    ours.push(await buildOurs(archive.raw, oursOut, options));
+    ours.push(await buildOurs(archive.raw, oursOut, true, options));
     searchIncluded = existsSync(join(oursOut, "pagefind"));
     if (pagefindAvailable && !searchIncluded) {
       log(`N=${n} run ${run}/${runs}: pagefind`);
@@ -225,11 +228,11 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     );
     // The incremental case: the N-article site is in place, one article arrives.
     log(`N=${n} run ${run}/${runs}: ours + 1 article`);
-    incremental.push(await buildOurs(plusOne, oursOut, options));
+    incremental.push(await buildOurs(plusOne, oursOut, false, options));
   }
   const reference = join(work, "reference-out");
   log(`N=${n}: full build of the same N+1 articles, to compare`);
-  await buildOurs(plusOne, reference, options);
+  await buildOurs(plusOne, reference, true, options);
   const pages = (m: Measurement, pattern: RegExp) => Number(pattern.exec(m.stdout)?.[1] ?? NaN);
   return {
     n,
@@ -310,9 +313,9 @@ function machine(project: string): string {
 function notes(rows: Row[], runs: number, options: Options): string {
   const lines = [
     `- runs per size: ${runs}, alternating ours / baseline; medians. Wall time of the whole command, peak RSS summed over its process tree (sampled every ${SAMPLE_MS} ms), CPU = user + system of the tree.`,
-    "- ours: `node --import tsx src/cli/build.ts` (every page, feeds, sitemap), without the search index; Pagefind timed on its own over that output (bench/pagefind.ts).",
+    `- ours: \`node --import tsx src/cli/build.ts ${[...options.searchOff, ...options.full].join(" ")}\` into an empty folder (every page, feeds, sitemap), without the search index; Pagefind timed on its own over that output (bench/pagefind.ts).`,
     "- baseline: bench/baseline/, a bare Eleventy 3 site (Markdown articles, Nunjucks layout, paginated section lists, year pages) over the same articles.",
-    "- incremental: one newest article added to the N-article archive and the site rebuilt over the N-article output; its output is compared by hash with a full build of the same N+1 articles into an empty folder.",
+    "- incremental: one newest article added to the N-article archive and the site rebuilt over the N-article output (no `--full`); its output is compared by hash with a full build of the same N+1 articles into an empty folder.",
   ];
   if (!options.searchOff.length) lines.push("- the build CLI has no `--no-search` flag yet: ours is run with ARCHIVE_SEARCH=off.");
   if (rows.some((r) => r.searchIncluded)) lines.push("- the search index could not be turned off: ours includes Pagefind.");
@@ -333,7 +336,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const project = values.commit ? snapshot(values.commit) : PROJECT;
   const header = machine(project);
-  const options = { project, searchOff: searchOffArgs(project) };
+  const options = { project, ...cliFlags(project) };
   const rows: Row[] = [];
   for (const n of sizes) rows.push(await benchSize(n, runs, options, log));
   const result = table(rows);
