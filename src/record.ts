@@ -87,14 +87,25 @@ export function validateRecord(data: Record<string, unknown>, body: string): Art
   }
   if (body.trim() === "") problems.push({ field: "body", message: "expected an article body, found none" });
   if (problems.length > 0) return problems;
+  const text = (value: unknown) => ownCopy(value as string);
+  const optional = (value: unknown) => (typeof value === "string" ? ownCopy(value) : null);
   return {
-    section: data.section as string,
-    date: data.date as string,
-    headline: data.headline as string,
-    source: data.source as string,
-    caption: (data.caption as string | undefined) ?? null,
-    credit: (data.credit as string | undefined) ?? null,
-    teaser: teaser ? { headline: (teaser as Teaser).headline, summary: (teaser as Teaser).summary } : null,
+    section: text(data.section),
+    date: text(data.date),
+    headline: text(data.headline),
+    source: text(data.source),
+    caption: optional(data.caption),
+    credit: optional(data.credit),
+    teaser: teaser ? { headline: text((teaser as Teaser).headline), summary: text((teaser as Teaser).summary) } : null,
     body,
   };
+}
+
+/**
+ * A string that does not hold on to the text it was cut from. V8 keeps a
+ * short slice of a string as a view of the whole, so a headline cut from its
+ * file would keep the whole file in memory for as long as the record lives.
+ */
+function ownCopy(text: string): string {
+  return (" " + text).slice(1);
 }
