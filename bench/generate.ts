@@ -176,13 +176,13 @@ function isoDate(day: number): string {
 
 const DAYS = Math.round((Date.UTC(FIRST_YEAR + YEARS, 0, 1) - Date.UTC(FIRST_YEAR, 0, 1)) / 86_400_000);
 
-/** N articles over ten years, then one more dated after all of them: the article the incremental case adds. */
+/** N articles over ten years, then one more on the last day, newest of all: the article the incremental case adds. */
 export function generateArticles(n: number): SyntheticArticle[] {
   const r = new Random(SEED);
   const used = new Set<string>();
   const articles: SyntheticArticle[] = [];
   for (let i = 0; i <= n; i++) {
-    const date = i < n ? isoDate(r.int(0, DAYS - 1)) : isoDate(DAYS + 14);
+    const date = i < n ? isoDate(r.int(0, DAYS - 1)) : isoDate(DAYS - 1);
     let text = headline(r);
     while (used.has(headlineKey(date, text))) text = `${headline(r)} ${r.int(2, 999)}`;
     used.add(headlineKey(date, text));

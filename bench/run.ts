@@ -199,9 +199,10 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   const baselineSite = join(work, "baseline-site");
   cpSync(join(BENCH_DIR, "baseline", "site"), baselineSite, { recursive: true });
   linkFiles(archive.markdown, join(baselineSite, "articles"));
-  const plusOne = join(work, "plus-one");
-  linkFiles(archive.raw, plusOne);
-  linkFiles(archive.extraRaw, plusOne);
+  // One folder for N and N+1 articles, as a newsroom's: paths are part of what a build sees.
+  const articles = join(work, "articles");
+  linkFiles(archive.raw, articles);
+  const extra = join(articles, archive.extraName);
   const oursOut = join(work, "ours-out");
   const baselineOut = join(work, "baseline-out");
   const pagefindAvailable = existsSync(join(options.project, "src", "search.ts"));
@@ -214,8 +215,9 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   for (let run = 1; run <= runs; run++) {
     // Each full build starts from nothing: no previous output to reuse.
     rmSync(oursOut, { recursive: true, force: true });
+    rmSync(extra, { force: true });
     log(`N=${n} run ${run}/${runs}: ours`);
-    ours.push(await buildOurs(archive.raw, oursOut, true, options));
+    ours.push(await buildOurs(articles, oursOut, true, options));
     searchIncluded = existsSync(join(oursOut, "pagefind"));
     if (pagefindAvailable && !searchIncluded) {
       log(`N=${n} run ${run}/${runs}: pagefind`);
@@ -228,11 +230,12 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     );
     // The incremental case: the N-article site is in place, one article arrives.
     log(`N=${n} run ${run}/${runs}: ours + 1 article`);
-    incremental.push(await buildOurs(plusOne, oursOut, false, options));
+    linkFiles(archive.extraRaw, articles);
+    incremental.push(await buildOurs(articles, oursOut, false, options));
   }
   const reference = join(work, "reference-out");
   log(`N=${n}: full build of the same N+1 articles, to compare`);
-  await buildOurs(plusOne, reference, true, options);
+  await buildOurs(articles, reference, true, options);
   const pages = (m: Measurement, pattern: RegExp) => Number(pattern.exec(m.stdout)?.[1] ?? NaN);
   return {
     n,
