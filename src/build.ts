@@ -1,16 +1,31 @@
 import Eleventy from "@11ty/eleventy";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { loadArchive, type Archive } from "./archive.js";
 import { ContentError } from "./diagnostics.js";
-import { ARTICLES_DIR } from "./load.js";
+import { ARTICLES_DIR, restoreParses, saveParses } from "./load.js";
 import { selectPages } from "./eleventy/archive-plugin.js";
-import { codeFingerprint, forgetManifest, manifestPath, pageFingerprints, readManifest, reusePages, unchangedPages, writeManifest } from "./incremental.js";
+import {
+  applyCommit,
+  cacheDir,
+  codeFingerprint,
+  forgetManifest,
+  manifestPath,
+  pageFingerprints,
+  readJournal,
+  readManifest,
+  siteFiles,
+  unchangedPages,
+  within,
+  writeJournal,
+  writeManifest,
+} from "./incremental.js";
 import { inRuns, type RenderSelection } from "./render-plan.js";
-import { indexSite } from "./search.js";
+import { indexPages } from "./search.js";
 import { siteMetadata, type SiteMetadata } from "./site.js";
+import { outputPath } from "./urls.js";
 
 export interface BuildOptions {
   /** Where the finished site goes; replaced only when the whole build succeeded. */
@@ -76,6 +91,9 @@ function isRunning(pid: number): boolean {
  */
 function recoverLeftovers(out: string): void {
   const parent = dirname(out);
+  // An incremental build killed while moving its pages into place: finish its work.
+  const commit = readJournal(out);
+  if (commit && !isRunning(Number.parseInt(commit.staged.slice(commit.staged.lastIndexOf(PARTIAL) + PARTIAL.length), 10))) applyCommit(commit);
   const prefix = `.${basename(out)}${PARTIAL}`;
   if (!existsSync(parent)) return;
   for (const name of readdirSync(parent).sort()) {
@@ -84,12 +102,6 @@ function recoverLeftovers(out: string): void {
     if (name.endsWith(REPLACED) && !existsSync(out)) renameSync(path, out);
     else rmSync(path, { recursive: true, force: true });
   }
-}
-
-/** True when `path` is `folder` or inside it. */
-function within(path: string, folder: string): boolean {
-  const rel = relative(folder, path);
-  return rel === "" || (!rel.startsWith("..") && !rel.startsWith("/"));
 }
 
 /** An error's message with those of its causes, which name the template and line. */
@@ -109,8 +121,8 @@ function garbageCollector(): () => void {
 }
 
 /** One Eleventy run writing the selected pages into `out`; returns how many it wrote. */
-async function writePages(projectDir: string, out: string, selection: RenderSelection): Promise<number> {
-  selectPages(selection);
+async function writePages(projectDir: string, out: string, archive: Archive, selection: RenderSelection): Promise<number> {
+  selectPages({ archive, selection });
   const eleventy = new Eleventy(join(projectDir, "content"), out, {
     configPath: join(projectDir, ".eleventy.ts"),
     quietMode: true,
@@ -157,6 +169,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       throw new BuildError(`expected an output folder apart from the sources, found ${out}, which overlaps ${source}`, 2);
     }
   }
+  const code = codeFingerprint(projectDir);
+  const parses = join(cacheDir(projectDir), "parses.json");
+  restoreParses(parses, code);
   // Content errors are reported before Eleventy starts, once, in file:line form.
   let archive: Archive;
   try {
@@ -174,48 +189,81 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const partial = join(dirname(out), `.${basename(out)}${PARTIAL}${process.pid}`);
   const replaced = `${partial}${REPLACED}`;
   const discard = () => rmSync(partial, { recursive: true, force: true });
+  // While an incremental build moves its pages into place, Ctrl-C waits for it to finish.
+  let committing = false;
+  let deferred: NodeJS.Signals | undefined;
+  const release = () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
+  // The signal is raised again once handled, to end the process as it would have without this handler.
   const onSignal = (signal: NodeJS.Signals) => {
+    if (committing) {
+      deferred = signal;
+      return;
+    }
+    release();
     discard();
     recoverLeftovers(out);
     process.kill(process.pid, signal);
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   const previousDir = process.env.ARCHIVE_ARTICLES_DIR;
   process.env.ARCHIVE_ARTICLES_DIR = articlesDir;
   const manifest = manifestPath(projectDir, out);
   try {
-    const fingerprints = pageFingerprints(archive, site, codeFingerprint(projectDir));
+    const fingerprints = pageFingerprints(archive, site, code);
     const previous = options.full || !existsSync(out) ? undefined : readManifest(manifest);
-    const unchanged = unchangedPages(fingerprints, previous);
-    mkdirSync(partial, { recursive: true });
-    // A page the previous output lacks after all is written like a changed one.
-    const reused = new Set(unchanged);
-    for (const url of reusePages(out, partial, unchanged)) reused.delete(url);
+    // Changed code or templates may change any file, or stop writing one: then everything is written anew.
+    const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : undefined;
     const selection = {
-      articles: archive.articles.filter((a) => !reused.has(a.url)),
-      listPages: archive.listPages.filter((p) => !reused.has(p.url)),
+      articles: archive.articles.filter((a) => !unchanged?.has(a.url)),
+      listPages: archive.listPages.filter((p) => !unchanged?.has(p.url)),
       once: true,
     };
+    mkdirSync(partial, { recursive: true });
     let written = 0;
     const collectGarbage = garbageCollector();
     for (const run of inRuns(selection, options.pagesPerRun ?? PAGES_PER_RUN)) {
-      written += await writePages(projectDir, partial, run);
+      written += await writePages(projectDir, partial, archive, run);
       collectGarbage();
     }
-    if (options.search !== false) await indexSite(partial);
-    // Between the swap and the new manifest, no manifest: a crash there costs a full build, never a stale page.
+    if (options.search !== false) {
+      const fileOf = (url: string) => join(unchanged?.has(url) ? out : partial, outputPath(url));
+      await indexPages(archive.articles.map((a) => ({ url: a.url, file: fileOf(a.url) })).sort((a, b) => (a.url < b.url ? -1 : 1)), partial);
+    }
+    const staged = siteFiles(partial);
+    // Between putting the site in place and writing the new manifest there is none: a crash there costs a full build, never a stale page.
     forgetManifest(manifest);
-    if (existsSync(out)) renameSync(out, replaced);
-    renameSync(partial, out);
-    rmSync(replaced, { recursive: true, force: true });
-    writeManifest(manifest, fingerprints);
-    return { pages: written + reused.size, articles: archive.articles.length, written, ms: performance.now() - started };
+    let files: string[];
+    if (unchanged && previous) {
+      const kept = new Set([...unchanged].map((url) => outputPath(url).slice(1)));
+      const now = new Set(staged);
+      files = [...new Set([...staged, ...kept])].sort();
+      const commit = { out, staged: partial, files: staged, removed: previous.files.filter((f) => !now.has(f) && !kept.has(f)) };
+      committing = true;
+      writeJournal(commit);
+      applyCommit(commit);
+      committing = false;
+    } else {
+      files = staged;
+      if (existsSync(out)) renameSync(out, replaced);
+      renameSync(partial, out);
+      rmSync(replaced, { recursive: true, force: true });
+    }
+    writeManifest(manifest, code, fingerprints, files);
+    saveParses(parses, code);
+    if (deferred) {
+      release();
+      process.kill(process.pid, deferred);
+    }
+    return { pages: written + (unchanged?.size ?? 0), articles: archive.articles.length, written, ms: performance.now() - started };
   } finally {
     selectPages(undefined);
     discard();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    committing = false;
+    release();
     if (previousDir === undefined) delete process.env.ARCHIVE_ARTICLES_DIR;
     else process.env.ARCHIVE_ARTICLES_DIR = previousDir;
   }

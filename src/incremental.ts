@@ -1,25 +1,30 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { Archive } from "./archive.js";
 import type { SiteMetadata } from "./site.js";
-import { PATHS, outputPath } from "./urls.js";
+import { PATHS, SEARCH_INDEX_URL } from "./urls.js";
 
 /**
  * Incremental builds. Every article page and list page gets a fingerprint of
  * all it is made from: its own item of the site model, the shared inputs
  * every page sees (site metadata, navigation, fixed URLs) and the code and
- * templates. A build writes only the pages whose fingerprint changed, takes
- * the others from the previous output, and always writes the one-off pages
- * (home, feeds, sitemap…), so its output is the same as a full build's.
+ * templates. A build writes only the pages whose fingerprint changed, leaves
+ * the others as they are in the previous output, and always writes the
+ * one-off pages (home, feeds, sitemap…), so its output is the same as a full
+ * build's.
  */
 
-const MANIFEST_VERSION = 1;
+const MANIFEST_VERSION = 2;
 
 export interface Manifest {
   version: number;
+  /** The code fingerprint: when it changes, the next build is a full one. */
+  code: string;
   /** Output page URL -> fingerprint. */
   pages: Record<string, string>;
+  /** Every file of the output but the search index, relative to it. */
+  files: string[];
 }
 
 function sha(...parts: string[]): string {
@@ -61,15 +66,29 @@ export function pageFingerprints(archive: Archive, site: SiteMetadata, code: str
   return fingerprints;
 }
 
-/** URLs of the pages unchanged since the previous build (none known: none), to take from its output. */
-export function unchangedPages(fingerprints: Map<string, string>, previous: Manifest | undefined): string[] {
-  if (!previous) return [];
-  return [...fingerprints].filter(([url, fingerprint]) => previous.pages[url] === fingerprint).map(([url]) => url);
+/** URLs of the pages unchanged since the previous build, whose files stay as they are. */
+export function unchangedPages(fingerprints: Map<string, string>, previous: Manifest): Set<string> {
+  return new Set([...fingerprints].filter(([url, fingerprint]) => previous.pages[url] === fingerprint).map(([url]) => url));
 }
 
-/** Where the manifest of an output folder is kept: with the project's caches, not in the site. */
+const SEARCH_DIR = SEARCH_INDEX_URL.replace(/^\/|\/$/g, "");
+
+/** The files of a built folder, relative to it, but the search index, in a fixed order. */
+export function siteFiles(dir: string): string[] {
+  return filesBelow(dir)
+    .map((file) => relative(dir, file).split(sep).join("/"))
+    .filter((file) => !file.startsWith(`${SEARCH_DIR}/`))
+    .sort();
+}
+
+/** Where the project keeps what builds remember, apart from the site. */
+export function cacheDir(projectDir: string): string {
+  return join(projectDir, "node_modules", ".cache", "news-archive");
+}
+
+/** Where the manifest of an output folder is kept. */
 export function manifestPath(projectDir: string, out: string): string {
-  return join(projectDir, "node_modules", ".cache", "news-archive", `build-${sha(resolve(out)).slice(0, 16)}.json`);
+  return join(cacheDir(projectDir), `build-${sha(resolve(out)).slice(0, 16)}.json`);
 }
 
 export function readManifest(path: string): Manifest | undefined {
@@ -81,9 +100,9 @@ export function readManifest(path: string): Manifest | undefined {
   }
 }
 
-export function writeManifest(path: string, fingerprints: Map<string, string>): void {
+export function writeManifest(path: string, code: string, fingerprints: Map<string, string>, files: string[]): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify({ version: MANIFEST_VERSION, pages: Object.fromEntries(fingerprints) } satisfies Manifest));
+  writeFileSync(path, JSON.stringify({ version: MANIFEST_VERSION, code, pages: Object.fromEntries(fingerprints), files } satisfies Manifest));
 }
 
 export function forgetManifest(path: string): void {
@@ -91,30 +110,75 @@ export function forgetManifest(path: string): void {
 }
 
 /**
- * Put the reused pages of the previous output into the new one. Hard links
- * cost no copying; the previous output is deleted once the new one is in place.
- * Returns the URLs whose file was missing, which must be written after all.
+ * An incremental build's changes to a live output folder: the files written
+ * into a staging folder move into place, the files of pages that are gone
+ * are removed, and the staged search index takes the old one's place. The
+ * commit is written down before it starts, so a build killed halfway is
+ * finished by the next one; every step can be done twice.
  */
-export function reusePages(previousOut: string, nextOut: string, urls: string[]): string[] {
-  const missing: string[] = [];
+export interface Commit {
+  out: string;
+  staged: string;
+  /** Files of the staging folder, relative to it. */
+  files: string[];
+  /** Files of the output to remove, relative to it. */
+  removed: string[];
+}
+
+export function journalPath(out: string): string {
+  return join(dirname(out), `.${basename(out)}.commit.json`);
+}
+
+export function writeJournal(commit: Commit): void {
+  writeFileSync(journalPath(commit.out), JSON.stringify(commit));
+}
+
+export function readJournal(out: string): Commit | undefined {
+  try {
+    return JSON.parse(readFileSync(journalPath(out), "utf8")) as Commit;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Carry out a commit (again, if it was cut short), then forget it. */
+export function applyCommit(commit: Commit): void {
+  const { out, staged } = commit;
   const made = new Set<string>();
-  for (const url of urls) {
-    const file = outputPath(url);
-    const from = join(previousOut, file);
-    const to = join(nextOut, file);
-    const dir = dirname(to);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
+  for (const file of commit.files) {
+    const from = join(staged, file);
+    if (!existsSync(from)) continue;
+    const to = join(out, file);
+    if (!made.has(dirname(to))) {
+      mkdirSync(dirname(to), { recursive: true });
+      made.add(dirname(to));
     }
-    try {
-      linkSync(from, to);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") missing.push(url);
-      else if (code === "EXDEV" || code === "EPERM" || code === "EMLINK") copyFileSync(from, to);
-      else throw error;
+    renameSync(from, to);
+  }
+  for (const file of commit.removed) {
+    rmSync(join(out, file), { force: true });
+    // A page's folder goes with its last file.
+    for (let dir = dirname(join(out, file)); dir !== out && within(dir, out); dir = dirname(dir)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break;
+      }
     }
   }
-  return missing;
+  const nextIndex = join(staged, SEARCH_DIR);
+  if (existsSync(nextIndex)) {
+    const index = join(out, SEARCH_DIR);
+    const aside = join(staged, `${SEARCH_DIR}.old`);
+    if (existsSync(index)) renameSync(index, aside);
+    renameSync(nextIndex, index);
+  }
+  rmSync(journalPath(out), { force: true });
+  rmSync(staged, { recursive: true, force: true });
+}
+
+/** True when `path` is `folder` or inside it. */
+export function within(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === "" || (!rel.startsWith("..") && !rel.startsWith("/"));
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { readRecord, writeRecord } from "./frontmatter.js";
@@ -44,14 +44,54 @@ function cacheKey(bytes: Uint8Array, name: string): string {
   return `${name.slice(name.lastIndexOf(".")).toLowerCase()}:${createHash("sha1").update(bytes).digest("base64")}`;
 }
 
+// The keys of the files the last loadArticles read: what a saved cache keeps.
+let lastKeys: string[] = [];
+// Whether anything was parsed that a saved cache does not hold yet.
+let unsaved = false;
+
 /** Parse the bytes of one article file. */
 export function parseFile(bytes: Uint8Array, name: string): ParseResult {
   const key = cacheKey(bytes, name);
+  lastKeys.push(key);
   const cached = parsed.get(key);
   if (cached) return cached;
   const result = parseUncached(bytes, name);
   parsed.set(key, result);
+  unsaved = true;
   return result;
+}
+
+interface SavedParses {
+  /** The fingerprint of the code that parsed them: other code may parse otherwise. */
+  code: string;
+  results: [string, ParseResult][];
+}
+
+/**
+ * Seed the parse cache from a file saved by an earlier build with the same
+ * code, so a rebuild of a large archive parses only the files that changed.
+ */
+export function restoreParses(path: string, code: string): void {
+  let saved: SavedParses;
+  try {
+    saved = JSON.parse(readFileSync(path, "utf8")) as SavedParses;
+  } catch {
+    return;
+  }
+  if (saved.code !== code) return;
+  for (const [key, result] of saved.results) if (!parsed.has(key)) parsed.set(key, result);
+}
+
+/** Save the well-formed parses of the files the last load read, unless the saved ones already hold them all. */
+export function saveParses(path: string, code: string): void {
+  if (!unsaved) return;
+  unsaved = false;
+  const results = lastKeys.flatMap((key) => {
+    const result = parsed.get(key);
+    return result?.record ? [[key, result] as [string, ParseResult]] : [];
+  });
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify({ code, results } satisfies SavedParses));
 }
 
 function parseUncached(bytes: Uint8Array, name: string): ParseResult {
@@ -78,6 +118,7 @@ export function articleFiles(dir: string): string[] {
 
 /** Read every article of a folder, collecting the problems of all bad files. */
 export function loadArticles(dir: string, cwd = process.cwd()): Loaded {
+  lastKeys = [];
   const records: SourcedRecord[] = [];
   const problems: Diagnostic[] = [];
   for (const path of articleFiles(dir)) {

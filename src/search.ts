@@ -1,22 +1,57 @@
 import * as pagefind from "pagefind";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SEARCH_INDEX_URL } from "./urls.js";
 
-/**
- * Index a built site with Pagefind's Node API (no global install, no
- * network). Only article pages mark their text with `data-pagefind-body`, so
- * navigation and list pages stay out of the index.
- */
-export async function indexSite(siteDir: string): Promise<{ pages: number }> {
+/** A page to index: its URL and the file holding its HTML. */
+export interface IndexedPage {
+  url: string;
+  file: string;
+}
+
+// Pages handed to Pagefind at a time: its service reads them concurrently.
+const BATCH = 64;
+
+async function withIndex<T>(use: (index: pagefind.PagefindIndex) => Promise<T>): Promise<T> {
   const { index, errors } = await pagefind.createIndex({});
   try {
     if (!index) throw new Error(`search index: ${errors.join("; ")}`);
-    const added = await index.addDirectory({ path: siteDir });
-    if (added.errors.length) throw new Error(`search index: ${added.errors.join("; ")}`);
-    const written = await index.writeFiles({ outputPath: join(siteDir, SEARCH_INDEX_URL) });
-    if (written.errors.length) throw new Error(`search index: ${written.errors.join("; ")}`);
-    return { pages: added.page_count };
+    return await use(index);
   } finally {
     await pagefind.close();
   }
+}
+
+function failOn(response: { errors: string[] }): void {
+  if (response.errors.length) throw new Error(`search index: ${response.errors.join("; ")}`);
+}
+
+/**
+ * Index the given pages with Pagefind's Node API (no global install, no
+ * network) and write the index into `siteDir`. The build passes its article
+ * pages, from wherever each one is, in URL order, so a full and an
+ * incremental build give the same index.
+ */
+export async function indexPages(pages: IndexedPage[], siteDir: string): Promise<void> {
+  await withIndex(async (index) => {
+    for (let start = 0; start < pages.length; start += BATCH) {
+      const batch = pages.slice(start, start + BATCH);
+      for (const added of await Promise.all(batch.map((page) => index.addHTMLFile({ url: page.url, content: readFileSync(page.file, "utf8") })))) failOn(added);
+    }
+    failOn(await index.writeFiles({ outputPath: join(siteDir, SEARCH_INDEX_URL) }));
+  });
+}
+
+/**
+ * Index every page of a built site, for the dev server. Only article pages
+ * mark their text with `data-pagefind-body`, so navigation and list pages
+ * stay out of the index.
+ */
+export async function indexSite(siteDir: string): Promise<{ pages: number }> {
+  return withIndex(async (index) => {
+    const added = await index.addDirectory({ path: siteDir });
+    failOn(added);
+    failOn(await index.writeFiles({ outputPath: join(siteDir, SEARCH_INDEX_URL) }));
+    return { pages: added.page_count };
+  });
 }

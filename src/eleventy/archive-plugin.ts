@@ -1,5 +1,5 @@
 import type UserConfig from "@11ty/eleventy/UserConfig";
-import { loadArchive } from "../archive.js";
+import { loadArchive, type Archive } from "../archive.js";
 import { renderData, type RenderSelection } from "../render-plan.js";
 import { siteMetadata } from "../site.js";
 import { PATHS } from "../urls.js";
@@ -10,12 +10,13 @@ export interface ArchivePluginOptions {
 }
 
 // The build runs Eleventy several times in one process, each run writing a
-// part of the site; the dev server and a plain Eleventy run write it all.
-let selection: RenderSelection | undefined;
+// part of the site from the archive the build loaded; the dev server and a
+// plain Eleventy run load the archive themselves and write it all.
+let pinned: { archive: Archive; selection: RenderSelection } | undefined;
 
-/** Limit the next Eleventy runs of this process to some pages, or (undefined) to none of the limits. */
-export function selectPages(next: RenderSelection | undefined): void {
-  selection = next;
+/** Have the next Eleventy runs of this process write part of an archive already loaded, or (undefined) load it and write it all. */
+export function selectPages(next: { archive: Archive; selection: RenderSelection } | undefined): void {
+  pinned = next;
 }
 
 /**
@@ -32,7 +33,8 @@ export function archivePlugin(eleventyConfig: UserConfig, { articlesDir }: Archi
   eleventyConfig.addWatchTarget(`${articlesDir}/`);
   eleventyConfig.addGlobalData("paths", PATHS);
   eleventyConfig.addGlobalData("site", () => siteMetadata());
-  eleventyConfig.addGlobalData("archive", () => loadArchive(articlesDir));
-  eleventyConfig.addGlobalData("nav", () => loadArchive(articlesDir).nav);
-  eleventyConfig.addGlobalData("render", () => renderData(loadArchive(articlesDir), selection));
+  const archive = () => pinned?.archive ?? loadArchive(articlesDir);
+  eleventyConfig.addGlobalData("archive", archive);
+  eleventyConfig.addGlobalData("nav", () => archive().nav);
+  eleventyConfig.addGlobalData("render", () => renderData(archive(), pinned?.selection));
 }
