@@ -1,10 +1,10 @@
 import { statSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { runCheck } from "../check/index.js";
 import { formatReport } from "../check/report.js";
 import { ContentError } from "../diagnostics.js";
 import { ARTICLES_DIR } from "../load.js";
 import { siteMetadata } from "../site.js";
+import { parseCommandLine, usageError } from "./args.js";
 
 const USAGE = `usage: npm run check [-- DIR] [-- --articles DIR] [--json] [--external] [--external-list]
   DIR              the built site (default _site)
@@ -19,34 +19,22 @@ function isFolder(path: string): boolean {
 }
 
 async function main(): Promise<number> {
-  let values, positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      options: {
-        articles: { type: "string", default: ARTICLES_DIR },
-        json: { type: "boolean" },
-        external: { type: "boolean" },
-        "external-list": { type: "boolean" },
-        help: { type: "boolean" },
-      },
-      allowPositionals: true,
-      strict: true,
-    }));
-    if (positionals.length > 1) throw new Error(`expected at most one site folder, found ${positionals.length}: ${positionals.join(" ")}`);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = parseCommandLine(
+    {
+      articles: { type: "string", default: ARTICLES_DIR },
+      json: { type: "boolean" },
+      external: { type: "boolean" },
+      "external-list": { type: "boolean" },
+    },
+    USAGE,
+    true,
+  );
+  if (typeof parsed === "number") return parsed;
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) return usageError(`expected at most one site folder, found ${positionals.length}: ${positionals.join(" ")}`, USAGE);
   const siteDir = positionals[0] ?? "_site";
-  for (const [what, dir] of [["a built site", siteDir], ["a folder of articles", values.articles!]]) {
-    if (!isFolder(dir)) {
-      console.error(`expected ${what}, found no folder at ${dir}${what === "a built site" ? " (run npm run build first)" : ""}\n${USAGE}`);
-      return 2;
-    }
+  for (const [what, dir] of [["a built site", siteDir], ["a folder of articles", values.articles]]) {
+    if (!isFolder(dir)) return usageError(`expected ${what}, found no folder at ${dir}${what === "a built site" ? " (run npm run build first)" : ""}`, USAGE);
   }
   let siteUrl: string;
   try {

@@ -1,35 +1,22 @@
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { formatDiagnostic } from "../diagnostics.js";
 import { ARTICLES_DIR, loadRecordFiles } from "../load.js";
+import { parseCommandLine, usageError } from "./args.js";
 
 const USAGE = `usage: npm run records -- --out DIR [--articles DIR]
   --out DIR        where to write one .md record per article (created if missing)
   --articles DIR   the article files (default ${ARTICLES_DIR})
 exit status: 0 written, 1 bad article files (nothing written), 2 usage error`;
 
-function usageError(message: string): number {
-  console.error(`${message}\n${USAGE}`);
-  return 2;
-}
-
 function main(): number {
-  let values;
-  try {
-    ({ values } = parseArgs({ options: { out: { type: "string" }, articles: { type: "string", default: ARTICLES_DIR }, help: { type: "boolean" } }, strict: true }));
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const { out, articles } = values;
-  if (!out) return usageError("expected --out DIR, found no --out");
-  if (!statSync(articles, { throwIfNoEntry: false })?.isDirectory()) return usageError(`expected an articles folder, found no folder ${articles}`);
+  const parsed = parseCommandLine({ out: { type: "string" }, articles: { type: "string", default: ARTICLES_DIR } }, USAGE);
+  if (typeof parsed === "number") return parsed;
+  const { out, articles } = parsed.values;
+  if (!out) return usageError("expected --out DIR, found no --out", USAGE);
+  if (!statSync(articles, { throwIfNoEntry: false })?.isDirectory()) return usageError(`expected an articles folder, found no folder ${articles}`, USAGE);
   // Records written among the article files would be read back as second copies of every article.
-  if (resolve(out) === resolve(articles)) return usageError(`expected --out to be another folder than the articles, found ${out} for both`);
+  if (resolve(out) === resolve(articles)) return usageError(`expected --out to be another folder than the articles, found ${out} for both`, USAGE);
   const { files, problems } = loadRecordFiles(articles);
   if (problems.length > 0) {
     console.error(problems.map(formatDiagnostic).join("\n"));
