@@ -67,7 +67,8 @@ export function readRecord(text: string): ParseResult {
   const lineOf = (field: string): number => {
     if (field === "body") return closing + 2;
     const at = lines.findIndex((line, i) => i > 0 && i < closing && line.startsWith(`${field}:`));
-    return at >= 0 ? at + 1 : 1;
+    // A missing field belongs at the end of the front matter, where it would be added.
+    return at >= 0 ? at + 1 : closing + 1;
   };
   if (!Array.isArray(result)) return { record: result, headlineLine: lineOf("headline"), problems: [] };
   return { record: null, problems: result.map((p) => ({ line: lineOf(p.field), message: p.message })) };
