@@ -176,7 +176,7 @@ function isoDate(day: number): string {
 
 const DAYS = Math.round((Date.UTC(FIRST_YEAR + YEARS, 0, 1) - Date.UTC(FIRST_YEAR, 0, 1)) / 86_400_000);
 
-/** N articles over ten years, then one more on the last day, newest of all: the article the incremental case adds. */
+/** N articles over ten years, then one more dated the archive's last day: the article the incremental case adds. */
 export function generateArticles(n: number): SyntheticArticle[] {
   const r = new Random(SEED);
   const used = new Set<string>();
