@@ -13,9 +13,12 @@ export default function (eleventyConfig: UserConfig) {
   eleventyConfig.addPlugin(HtmlBasePlugin);
   eleventyConfig.addPlugin(searchPlugin);
 
+  // Page templates in TypeScript run through tsx, as this configuration does.
+  eleventyConfig.addExtension("11ty.ts", { key: "11ty.js" });
+
   return {
     dir: { input: "content", includes: "../templates" },
-    templateFormats: ["njk"],
+    templateFormats: ["njk", "11ty.ts"],
     htmlTemplateEngine: "njk",
   };
 }

@@ -61,7 +61,9 @@ export function codeFingerprint(projectDir: string): string {
 export function pageFingerprints(archive: Archive, site: SiteMetadata, code: string): Map<string, string> {
   const shared = sha(code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS));
   const fingerprints = new Map<string, string>();
-  for (const article of archive.articles) fingerprints.set(article.url, sha(shared, JSON.stringify(article)));
+  // Where an article's file lies shows on no page: moving the archive must not rewrite it.
+  const withoutFile = (key: string, value: unknown) => (key === "file" ? undefined : value);
+  for (const article of archive.articles) fingerprints.set(article.url, sha(shared, JSON.stringify(article, withoutFile)));
   for (const page of archive.listPages) fingerprints.set(page.url, sha(shared, JSON.stringify(page)));
   return fingerprints;
 }

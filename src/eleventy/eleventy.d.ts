@@ -6,6 +6,7 @@ declare module "@11ty/eleventy/UserConfig" {
     addGlobalData(name: string, data: unknown): void;
     addWatchTarget(path: string): void;
     addPassthroughCopy(paths: string | Record<string, string>): void;
+    addExtension(extension: string, options: { key: string }): void;
     on(event: string, listener: (...args: never[]) => unknown): void;
     setServerOptions(options: Record<string, unknown>): void;
   }
