@@ -1,8 +1,15 @@
-import { indexSite } from "../src/search.js";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { loadArchive } from "../src/archive.js";
+import { indexPages } from "../src/search.js";
+import { outputPath } from "../src/urls.js";
 
-// Pagefind on its own, over a site built without the search index, with the
-// same indexing step the build runs.
-const site = process.argv[2];
-if (!site) throw new Error("usage: tsx bench/pagefind.ts SITE_DIR");
-const { pages } = await indexSite(site);
-console.log(`Indexed ${pages} pages`);
+// Pagefind on its own, with the build's indexing step, over a site built
+// without the search index. The index goes to a folder of its own, so the
+// site stays as built for the incremental build that follows.
+const [site, articles, indexOut] = process.argv.slice(2);
+if (!site || !articles || !indexOut) throw new Error("usage: tsx bench/pagefind.ts SITE_DIR ARTICLES_DIR INDEX_OUT_DIR");
+const pages = loadArchive(articles).articles.map((a) => ({ url: a.url, file: join(site, outputPath(a.url)) }));
+rmSync(indexOut, { recursive: true, force: true });
+await indexPages(pages, indexOut);
+console.log(`Indexed ${pages.length} pages`);

@@ -221,7 +221,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     searchIncluded = existsSync(join(oursOut, "pagefind"));
     if (pagefindAvailable && !searchIncluded) {
       log(`N=${n} run ${run}/${runs}: pagefind`);
-      pagefind.push(await measure(options.project, "node", ["--import", "tsx", "bench/pagefind.ts", oursOut]));
+      pagefind.push(await measure(options.project, "node", ["--import", "tsx", "bench/pagefind.ts", oursOut, articles, join(work, "pagefind-out")]));
     }
     rmSync(baselineOut, { recursive: true, force: true });
     log(`N=${n} run ${run}/${runs}: baseline`);

@@ -231,7 +231,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     }
     if (options.search !== false) {
       const fileOf = (url: string) => join(unchanged?.has(url) ? out : partial, outputPath(url));
-      await indexPages(archive.articles.map((a) => ({ url: a.url, file: fileOf(a.url) })).sort((a, b) => (a.url < b.url ? -1 : 1)), partial);
+      await indexPages(archive.articles.map((a) => ({ url: a.url, file: fileOf(a.url) })), partial);
     }
     const staged = siteFiles(partial);
     // Between putting the site in place and writing the new manifest there is none: a crash there costs a full build, never a stale page.

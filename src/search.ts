@@ -29,13 +29,14 @@ function failOn(response: { errors: string[] }): void {
 /**
  * Index the given pages with Pagefind's Node API (no global install, no
  * network) and write the index into `siteDir`. The build passes its article
- * pages, from wherever each one is, in URL order, so a full and an
- * incremental build give the same index.
+ * pages, from wherever each one is; they are indexed in URL order, so a full
+ * and an incremental build give the same index.
  */
 export async function indexPages(pages: IndexedPage[], siteDir: string): Promise<void> {
+  const inOrder = [...pages].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
   await withIndex(async (index) => {
-    for (let start = 0; start < pages.length; start += BATCH) {
-      const batch = pages.slice(start, start + BATCH);
+    for (let start = 0; start < inOrder.length; start += BATCH) {
+      const batch = inOrder.slice(start, start + BATCH);
       for (const added of await Promise.all(batch.map((page) => index.addHTMLFile({ url: page.url, content: readFileSync(page.file, "utf8") })))) failOn(added);
     }
     failOn(await index.writeFiles({ outputPath: join(siteDir, SEARCH_INDEX_URL) }));
