@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
@@ -61,37 +61,66 @@ export function parseFile(bytes: Uint8Array, name: string): ParseResult {
   return result;
 }
 
-interface SavedParses {
-  /** The fingerprint of the code that parsed them: other code may parse otherwise. */
-  code: string;
-  results: [string, ParseResult][];
+// The saved parses: a file of JSON lines, the code fingerprint first, then
+// one `[key, result]` a line, so that a rebuild appends the few new ones and
+// nothing ever holds the whole file as one string.
+let saved: { path: string; code: string; keys: Set<string> } | undefined;
+
+function* jsonLines(bytes: Buffer): Generator<unknown> {
+  for (let start = 0; start < bytes.length; ) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    if (end > start) yield JSON.parse(bytes.toString("utf8", start, end));
+    start = end + 1;
+  }
 }
 
 /**
- * Seed the parse cache from a file saved by an earlier build with the same
- * code, so a rebuild of a large archive parses only the files that changed.
+ * Seed the parse cache from the parses an earlier build with the same code
+ * saved, so a rebuild of a large archive parses only the files that changed.
  */
 export function restoreParses(path: string, code: string): void {
-  let saved: SavedParses;
+  let lines: Generator<unknown>;
   try {
-    saved = JSON.parse(readFileSync(path, "utf8")) as SavedParses;
+    lines = jsonLines(readFileSync(path));
+    if (lines.next().value !== code) return;
   } catch {
     return;
   }
-  if (saved.code !== code) return;
-  for (const [key, result] of saved.results) if (!parsed.has(key)) parsed.set(key, result);
+  const keys = new Set<string>();
+  try {
+    for (const line of lines) {
+      const [key, result] = line as [string, ParseResult];
+      keys.add(key);
+      if (!parsed.has(key)) parsed.set(key, result);
+    }
+  } catch {
+    // A line cut short by a killed build: what came before it still counts.
+  }
+  saved = { path, code, keys };
 }
 
-/** Save the well-formed parses of the files the last load read, unless the saved ones already hold them all. */
+/** Save the well-formed parses of the files the last load read that are not saved yet. */
 export function saveParses(path: string, code: string): void {
   if (!unsaved) return;
   unsaved = false;
-  const results = lastKeys.flatMap((key) => {
-    const result = parsed.get(key);
-    return result?.record ? [[key, result] as [string, ParseResult]] : [];
-  });
+  const live = lastKeys.filter((key) => parsed.get(key)?.record);
+  // Appending while most saved lines are still of use; otherwise writing anew without the dead ones.
+  const append = saved?.path === path && saved.code === code && saved.keys.size <= 2 * live.length;
+  const keys = append ? saved!.keys : new Set<string>();
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify({ code, results } satisfies SavedParses));
+  const fd = openSync(path, append ? "a" : "w");
+  try {
+    if (!append) writeSync(fd, `${JSON.stringify(code)}\n`);
+    for (const key of live) {
+      if (keys.has(key)) continue;
+      writeSync(fd, `${JSON.stringify([key, parsed.get(key)])}\n`);
+      keys.add(key);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  saved = { path, code, keys };
 }
 
 function parseUncached(bytes: Uint8Array, name: string): ParseResult {
