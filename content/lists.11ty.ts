@@ -1,13 +1,5 @@
 import type { ListPage } from "../src/archive.js";
+import { onePagePer } from "../src/eleventy/page-template.js";
 
-// Section pages and the year, month and day archives; a TypeScript template
-// for the reason given in article.11ty.ts.
-export const data = {
-  pagination: { data: "render.listPages", size: 1, alias: "listPage" },
-  permalink: ({ listPage }: { listPage: ListPage }) => listPage.url,
-  layout: "layouts/list.njk",
-};
-
-export function render(): string {
-  return "";
-}
+// Section pages and the year, month and day archives.
+export const { data, render } = onePagePer<ListPage>("render.listPages", "listPage", "layouts/list.njk");
