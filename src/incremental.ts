@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { Archive } from "./archive.js";
 import type { SiteMetadata } from "./site.js";
@@ -16,6 +16,7 @@ import { PATHS, SEARCH_INDEX_URL } from "./urls.js";
  */
 
 const MANIFEST_VERSION = 2;
+const MANIFEST_PREFIX = "build-";
 
 export interface Manifest {
   version: number;
@@ -90,7 +91,7 @@ export function cacheDir(projectDir: string): string {
 
 /** Where the manifest of an output folder is kept. */
 export function manifestPath(projectDir: string, out: string): string {
-  return join(cacheDir(projectDir), `build-${sha(resolve(out)).slice(0, 16)}.json`);
+  return join(cacheDir(projectDir), `${MANIFEST_PREFIX}${sha(resolve(out)).slice(0, 16)}.json`);
 }
 
 export function readManifest(path: string): Manifest | undefined {
@@ -102,8 +103,16 @@ export function readManifest(path: string): Manifest | undefined {
   }
 }
 
+// Manifests of output folders not built for this long go: tests and trials leave many behind.
+const MANIFEST_LIFETIME_MS = 30 * 24 * 3600 * 1000;
+
 export function writeManifest(path: string, code: string, fingerprints: Map<string, string>, files: string[]): void {
   mkdirSync(dirname(path), { recursive: true });
+  const now = Date.now();
+  for (const entry of readdirSync(dirname(path), { withFileTypes: true })) {
+    const other = join(entry.parentPath, entry.name);
+    if (entry.isFile() && entry.name.startsWith(MANIFEST_PREFIX) && now - statSync(other).mtimeMs > MANIFEST_LIFETIME_MS) rmSync(other, { force: true });
+  }
   writeFileSync(path, JSON.stringify({ version: MANIFEST_VERSION, code, pages: Object.fromEntries(fingerprints), files } satisfies Manifest));
 }
 
