@@ -217,6 +217,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const previous = options.full || !existsSync(out) ? undefined : readManifest(manifest);
     // Changed code or templates may change any file, or stop writing one: then everything is written anew.
     const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : undefined;
+    // A page file gone from the output since (deleted by hand) is written again.
+    for (const url of unchanged ?? []) if (!existsSync(join(out, outputPath(url)))) unchanged!.delete(url);
     const selection = {
       articles: archive.articles.filter((a) => !unchanged?.has(a.url)),
       listPages: archive.listPages.filter((p) => !unchanged?.has(p.url)),

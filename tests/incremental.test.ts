@@ -66,6 +66,10 @@ describe("incremental builds", () => {
     writeFileSync(renamed, readFileSync(renamed, "utf8").replace("story number 4", "story number four"));
     rmSync(join(articles, "many-5.txt"));
     expect(expectSameAsFullBuild(articles, out)).toBeLessThan(first.pages / 2);
+
+    // A page deleted from the output by hand is written again.
+    rmSync(join(out, "2022"), { recursive: true });
+    expectSameAsFullBuild(articles, out);
   });
 
   it("give the same site in many small Eleventy runs as in one", () => {
