@@ -5,10 +5,8 @@ declare module "@11ty/eleventy/UserConfig" {
     addFilter(name: string, filter: (...args: never[]) => unknown): void;
     addGlobalData(name: string, data: unknown): void;
     addWatchTarget(path: string): void;
-    addPassthroughCopy(paths: string | Record<string, string>): void;
     addExtension(extension: string, options: { key: string }): void;
     on(event: string, listener: (...args: never[]) => unknown): void;
-    setServerOptions(options: Record<string, unknown>): void;
   }
 }
 
@@ -16,7 +14,6 @@ declare module "@11ty/eleventy" {
   export interface EleventyOptions {
     configPath?: string;
     quietMode?: boolean;
-    runMode?: "build" | "watch" | "serve";
   }
   export const HtmlBasePlugin: unknown;
   export default class Eleventy {
