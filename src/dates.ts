@@ -11,14 +11,19 @@ const LOCALE = "en-GB";
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** True when `text` is `YYYY-MM-DD` and names a day that exists. */
-export const isCalendarDate = memo((text) => ISO_DATE.test(text) && inZone(text).isValid);
+export const isCalendarDate = memo((text) => ISO_DATE.test(text) && asCalendarDate(text).isValid);
 
 function inZone(date: string): DateTime {
   return DateTime.fromISO(date, { zone: ARCHIVE_ZONE, locale: LOCALE });
 }
 
-// Formatting through luxon's time zone support is slow, and an archive has
-// few distinct dates among many articles: each is formatted once.
+// Whether a day exists and how it is written do not depend on any zone; UTC
+// spares luxon the zone's offset rules, its slow part.
+function asCalendarDate(date: string): DateTime {
+  return DateTime.fromISO(date, { zone: "utc", locale: LOCALE });
+}
+
+// An archive has few distinct dates among many articles: each is worked out once.
 function memo<T>(compute: (date: string) => T): (date: string) => T {
   const computed = new Map<string, T>();
   return (date) => {
@@ -44,9 +49,9 @@ export function dateParts(date: string): DateParts {
 export const dateTime = memo((date) => inZone(date).toISO({ suppressMilliseconds: true }) ?? date);
 
 /** `31 August 2021` */
-export const readableDate = memo((date) => inZone(date).toFormat("d LLLL yyyy"));
+export const readableDate = memo((date) => asCalendarDate(date).toFormat("d LLLL yyyy"));
 
-const monthOf = memo((firstDay) => inZone(firstDay).toFormat("LLLL yyyy"));
+const monthOf = memo((firstDay) => asCalendarDate(firstDay).toFormat("LLLL yyyy"));
 
 /** `August 2021` for a `YYYY-MM` month. */
 export function readableMonth(year: string, month: string): string {
