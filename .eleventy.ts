@@ -6,7 +6,7 @@ import { searchPlugin } from "./src/eleventy/search-plugin.js";
 import { ARTICLES_DIR } from "./src/load.js";
 
 export default function (eleventyConfig: UserConfig) {
-  // The build CLI and the tests point the site at another folder of articles.
+  // `ARCHIVE_ARTICLES_DIR` points the dev server at another folder of articles; the build CLI hands its runs the archive it loaded.
   eleventyConfig.addPlugin(archivePlugin, { articlesDir: process.env.ARCHIVE_ARTICLES_DIR ?? ARTICLES_DIR });
   eleventyConfig.addPlugin(filtersPlugin);
   // Feeds carry article HTML whose relative links must become absolute.

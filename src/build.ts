@@ -209,8 +209,6 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const previousDir = process.env.ARCHIVE_ARTICLES_DIR;
-  process.env.ARCHIVE_ARTICLES_DIR = articlesDir;
   const manifest = manifestPath(projectDir, out);
   try {
     const fingerprints = pageFingerprints(archive, site, code);
@@ -266,7 +264,5 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     discard();
     committing = false;
     release();
-    if (previousDir === undefined) delete process.env.ARCHIVE_ARTICLES_DIR;
-    else process.env.ARCHIVE_ARTICLES_DIR = previousDir;
   }
 }
