@@ -161,8 +161,16 @@ function newestFirst(a: SourcedRecord, b: SourcedRecord): number {
   return compareText(b.record.date, a.record.date) || compareText(a.record.headline, b.record.headline) || compareText(a.file, b.file);
 }
 
-function summarise({ url, headline, date, section, sectionUrl, summary }: Article): ArticleSummary {
-  return { url, headline, date, section, sectionUrl, summary };
+// An article is listed on four pages or more (section, year, month, day): one summary serves them all.
+const summaries = new WeakMap<Article, ArticleSummary>();
+
+function summarise(article: Article): ArticleSummary {
+  let summary = summaries.get(article);
+  if (!summary) {
+    const { url, headline, date, section, sectionUrl } = article;
+    summaries.set(article, (summary = { url, headline, date, section, sectionUrl, summary: article.summary }));
+  }
+  return summary;
 }
 
 function link(article: Article): ArticleLink {
@@ -197,17 +205,19 @@ export function headlineKey(headline: string): string {
 function linkTeasers(articles: Article[]): void {
   const byHeadline = new Map<string, Article>();
   // Newest first, so a headline used twice links to its newest article.
-  for (const article of articles) if (!byHeadline.has(headlineKey(article.headline))) byHeadline.set(headlineKey(article.headline), article);
+  for (const article of articles) {
+    const key = headlineKey(article.headline);
+    if (!byHeadline.has(key)) byHeadline.set(key, article);
+  }
   for (const article of articles) {
     const target = article.teaser && byHeadline.get(headlineKey(article.teaser.headline));
     article.teaserUrl = target && target !== article ? target.url : null;
   }
 }
 
-function paginate(section: Section): ListPage[] {
+function paginate(section: Section, nav: NavSection): ListPage[] {
   const { name } = section;
   const articles = section.articles.map(summarise);
-  const nav = { name, url: section.url, feedUrl: section.feedUrl };
   const urlOf = (n: number) => sectionUrl(name, n);
   const pageCount = Math.max(1, Math.ceil(articles.length / PAGE_SIZE));
   return Array.from({ length: pageCount }, (_, i) => ({
@@ -303,7 +313,8 @@ export function buildArchive(records: SourcedRecord[]): Archive {
   }
 
   linkTeasers(articles);
-  const sectionPages = sections.flatMap(paginate);
+  const nav = sections.map(({ name, url, feedUrl }) => ({ name, url, feedUrl }));
+  const sectionPages = sections.flatMap((section, i) => paginate(section, nav[i]));
 
   const years: YearSummary[] = [];
   const yearPages: ListPage[] = [];
@@ -341,7 +352,7 @@ export function buildArchive(records: SourcedRecord[]): Archive {
     articles,
     latest: articles.slice(0, HOME_SIZE).map(summarise),
     sections,
-    nav: sections.map(({ name, url, feedUrl }) => ({ name, url, feedUrl })),
+    nav,
     sectionPages,
     years,
     yearPages,
