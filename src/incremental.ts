@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import type { Archive } from "./archive.js";
+import { LINKED_FIELDS, type Archive } from "./archive.js";
 import type { SiteMetadata } from "./site.js";
 import { PATHS, SEARCH_INDEX_URL } from "./urls.js";
 
@@ -58,14 +58,21 @@ export function codeFingerprint(projectDir: string): string {
   return sha(...files.flatMap((file) => [file.slice(projectDir.length), existsSync(file) ? readFileSync(file, "utf8") : ""]));
 }
 
-/** The fingerprint of every article and list page. */
+/**
+ * The fingerprint of every article and list page. What follows from one
+ * article file's content stands in the fingerprint as its content key, so
+ * that a large archive is not written out and hashed on every build; where
+ * the file lies shows on no page, and moving the archive rewrites none.
+ */
 export function pageFingerprints(archive: Archive, site: SiteMetadata, code: string): Map<string, string> {
   const shared = sha(code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS));
   const fingerprints = new Map<string, string>();
-  // Where an article's file lies shows on no page: moving the archive must not rewrite it.
-  const withoutFile = (key: string, value: unknown) => (key === "file" ? undefined : value);
-  for (const article of archive.articles) fingerprints.set(article.url, sha(shared, JSON.stringify(article, withoutFile)));
-  for (const page of archive.listPages) fingerprints.set(page.url, sha(shared, JSON.stringify(page)));
+  const keyOf = new Map<string, string>();
+  for (const article of archive.articles) {
+    keyOf.set(article.url, article.contentKey);
+    fingerprints.set(article.url, sha(shared, article.contentKey, JSON.stringify(LINKED_FIELDS.map((field) => article[field]))));
+  }
+  for (const page of archive.listPages) fingerprints.set(page.url, sha(shared, JSON.stringify({ ...page, articles: page.articles.map((a) => keyOf.get(a.url)) })));
   return fingerprints;
 }
 

@@ -16,6 +16,8 @@ export interface SourcedRecord {
   /** Path as shown in messages: relative to the working folder. */
   file: string;
   headlineLine: number;
+  /** What the file's bytes hash to: a record follows from its file's content alone. */
+  contentKey: string;
 }
 
 export interface Loaded {
@@ -51,14 +53,18 @@ let unsaved = false;
 
 /** Parse the bytes of one article file. */
 export function parseFile(bytes: Uint8Array, name: string): ParseResult {
+  return parseKeyed(bytes, name).result;
+}
+
+function parseKeyed(bytes: Uint8Array, name: string): { key: string; result: ParseResult } {
   const key = cacheKey(bytes, name);
   lastKeys.push(key);
-  const cached = parsed.get(key);
-  if (cached) return cached;
-  const result = parseUncached(bytes, name);
-  parsed.set(key, result);
-  unsaved = true;
-  return result;
+  let result = parsed.get(key);
+  if (!result) {
+    parsed.set(key, (result = parseUncached(bytes, name)));
+    unsaved = true;
+  }
+  return { key, result };
 }
 
 // The saved parses: a file of JSON lines, the code fingerprint first, then
@@ -152,8 +158,8 @@ export function loadArticles(dir: string, cwd = process.cwd()): Loaded {
   const problems: Diagnostic[] = [];
   for (const path of articleFiles(dir)) {
     const file = relative(cwd, path) || path;
-    const result = parseFile(readFileSync(path), basename(path));
-    if (result.record) records.push({ record: result.record, file, headlineLine: result.headlineLine ?? 1 });
+    const { key, result } = parseKeyed(readFileSync(path), basename(path));
+    if (result.record) records.push({ record: result.record, file, headlineLine: result.headlineLine ?? 1, contentKey: key });
     else problems.push(...result.problems.map((p) => ({ file, ...p })));
   }
   return { records, problems };

@@ -69,6 +69,11 @@ export function renderBody(body: string): string {
 
 // A link reference definition anywhere can change how the first paragraph reads.
 const REFERENCE_DEFINITION = /^ {0,3}\[[^\]]*\]:/m;
+
+// Looking for `]:` first spares most bodies the line-by-line search for a definition.
+function mayDefineReferences(body: string): boolean {
+  return body.includes("]:") && REFERENCE_DEFINITION.test(body);
+}
 const BLANK_LINE = /\n[ \t]*\n/;
 
 /**
@@ -78,7 +83,7 @@ const BLANK_LINE = /\n[ \t]*\n/;
  */
 export function firstParagraph(body: string): string {
   const markdown = markdownForBodies();
-  if (!REFERENCE_DEFINITION.test(body)) {
+  if (!mayDefineReferences(body)) {
     const start = body.replace(/^(?:[ \t]*\n)+/, "");
     const end = start.search(BLANK_LINE);
     const [first] = textsOf(markdown.parse(end < 0 ? start : start.slice(0, end), {}));

@@ -35,9 +35,14 @@ function slugOf(text: string, fallbackPrefix: string): string {
   return UNSPELT.test(folded) ? `${slug}-${shortHash(text)}` : slug;
 }
 
+// An archive has a handful of sections among many articles: each slug is worked out once.
+const sectionSlugs = new Map<string, string>();
+
 /** `Biz updates` -> `biz-updates` */
 export function sectionSlug(section: string): string {
-  return slugOf(section, "section");
+  let slug = sectionSlugs.get(section);
+  if (slug === undefined) sectionSlugs.set(section, (slug = slugOf(section, "section")));
+  return slug;
 }
 
 /** `China’s trade, Russia's index` -> `chinas-trade-russias-index`; `Café Ærø` -> `cafe-aero` */

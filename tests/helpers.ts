@@ -25,6 +25,20 @@ export function seedText(name: (typeof SEED_FILES)[number]): string {
 }
 
 /** A fresh temporary folder; removed by the caller or left to the OS. */
+/** The article the teasers of seeds 000 and 001 name, which the archive does not hold. */
+export const CHILDCARE = [
+  "Home>Harbin Today",
+  "",
+  "Harbin ramps up childcare services",
+  "",
+  "Updated : 2023-05-02",
+  "",
+  "By ( e.my399.com )",
+  "",
+  "A new comprehensive service center for childcare in Harbin is expected to be finished by the end of the year.",
+  "The center will offer day care for children under three.",
+].join("\n");
+
 export function tempDir(prefix = "archive-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { LINKED_FIELDS, loadArchive, type Article } from "../src/archive.js";
 import { applyCommit, journalPath, readJournal, siteFiles, writeJournal } from "../src/incremental.js";
-import { articlesWith, buildSite, fileHashes, rawExport, runCli, tempDir, type BuildRun } from "./helpers.js";
+import { articlesWith, buildSite, CHILDCARE, fileHashes, rawExport, readPage, runCli, tempDir, type BuildRun } from "./helpers.js";
 
 const SUMMARY = /^Built (\d+) pages of (\d+) articles into .* in [\d.]+ s(?: \((\d+) written, (\d+) unchanged\))?\n$/;
 
@@ -59,6 +60,13 @@ describe("incremental builds", () => {
     writeFileSync(join(articles, "later.txt"), rawExport({ section: "Biz updates", headline: "A later business story", date: "2022-02-10", paragraphs: ["Later."] }));
     expect(expectSameAsFullBuild(articles, out)).toBeLessThan(first.pages / 2);
 
+    // The article a seed's teaser names arrives: the seed's page now links to it, though the seed's file did not change.
+    writeFileSync(join(articles, "childcare.txt"), CHILDCARE);
+    const teasing = loadArchive(articles).articles.find((a) => a.teaser?.headline === "Harbin ramps up childcare services")!;
+    expect(readPage(out, teasing.url)).not.toContain(`href="${teasing.teaserUrl}"`);
+    expectSameAsFullBuild(articles, out);
+    expect(readPage(out, teasing.url)).toContain(`href="${teasing.teaserUrl}"`);
+
     // An edited paragraph, a changed headline (a new URL), a deleted article.
     const edited = join(articles, "many-3.txt");
     writeFileSync(edited, readFileSync(edited, "utf8").replace("Paragraph two of story 3.", "Paragraph two, corrected."));
@@ -70,6 +78,24 @@ describe("incremental builds", () => {
     // A page deleted from the output by hand is written again.
     rmSync(join(out, "2022"), { recursive: true });
     expectSameAsFullBuild(articles, out);
+  });
+
+  it("fingerprint an article by its file's content and the fields that come from other articles, which are all that change", () => {
+    const before = loadArchive(articlesWith(manyArticles()));
+    const after = loadArchive(articlesWith({ ...manyArticles(), "childcare.txt": CHILDCARE }));
+    const own = (article: Article) => {
+      const fields: Partial<Article> = { ...article };
+      for (const field of [...LINKED_FIELDS, "file"] as const) delete fields[field];
+      return fields;
+    };
+    let relinked = 0;
+    for (const article of before.articles) {
+      const same = after.articles.find((a) => a.contentKey === article.contentKey)!;
+      expect(own(same)).toEqual(own(article));
+      if (LINKED_FIELDS.some((field) => JSON.stringify(same[field]) !== JSON.stringify(article[field]))) relinked++;
+    }
+    // Seeds 000 and 001, whose teasers now link, one of them also the new article's neighbour.
+    expect(relinked).toBe(2);
   });
 
   it("give the same site in many small Eleventy runs as in one", () => {

@@ -7,22 +7,9 @@ import { FEED_SIZE, loadArchive, type Archive } from "../src/archive.js";
 import { dateTime } from "../src/dates.js";
 import { absoluteUrl, siteMetadata } from "../src/site.js";
 import { FEED_URL, NOT_FOUND_URL, SEARCH_URL, SITEMAP_URL, outputPath } from "../src/urls.js";
-import { articlesWith, buildSite, readPage, type BuildRun } from "./helpers.js";
+import { articlesWith, buildSite, CHILDCARE, readPage, type BuildRun } from "./helpers.js";
 
 const site = siteMetadata({});
-const CHILDCARE = [
-  "Home>Harbin Today",
-  "",
-  "Harbin ramps up childcare services",
-  "",
-  "Updated : 2023-05-02",
-  "",
-  "By ( e.my399.com )",
-  "",
-  "A new comprehensive service center for childcare in Harbin is expected to be finished by the end of the year.",
-  "The center will offer day care for children under three.",
-].join("\n");
-
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["entry", "url", "category", "link"].includes(name) });
 
 function htmlFiles(dir: string): string[] {
