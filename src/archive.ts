@@ -1,8 +1,7 @@
 import { dateParts, readableDate, readableMonth } from "./dates.js";
-import { excerpt, firstParagraph } from "./markdown.js";
 import { ContentError, type Diagnostic } from "./diagnostics.js";
 import { loadArticles, type SourcedRecord } from "./load.js";
-import type { ArticleRecord } from "./record.js";
+import type { ArticleRecord, Teaser } from "./record.js";
 import {
   ARCHIVE_URL,
   FEED_URL,
@@ -29,28 +28,71 @@ export const MORE_FROM_SECTION = 5;
 /** Entries per Atom feed. */
 export const FEED_SIZE = 50;
 
-export interface Article extends ArticleRecord {
-  file: string;
+/**
+ * An article as its pages show it. A class rather than a plain object so
+ * that its body stays with its record, read only when a page shows it: a
+ * rebuild that writes a few pages of a large archive then never decodes the
+ * other bodies from the saved parses.
+ */
+export class Article implements ArticleRecord {
+  readonly section: string;
+  readonly date: string;
+  readonly headline: string;
+  readonly source: string;
+  readonly caption: string | null;
+  readonly credit: string | null;
+  readonly teaser: Teaser | null;
+  readonly file: string;
   /** The content key of its file (see SourcedRecord): every field but those of LINKED_FIELDS follows from it. */
-  contentKey: string;
-  url: string;
+  readonly contentKey: string;
+  readonly url: string;
   /** The start of the first paragraph, as plain text. */
-  summary: string;
-  year: string;
-  month: string;
-  day: string;
-  yearUrl: string;
-  monthUrl: string;
-  dayUrl: string;
-  monthLabel: string;
-  sectionUrl: string;
-  sectionFeedUrl: string;
+  readonly summary: string;
+  readonly year: string;
+  readonly month: string;
+  readonly day: string;
+  readonly yearUrl: string;
+  readonly monthUrl: string;
+  readonly dayUrl: string;
+  readonly monthLabel: string;
+  readonly sectionUrl: string;
+  readonly sectionFeedUrl: string;
   /** The archived article the sidebar teaser points to, when the archive holds it. */
-  teaserUrl: string | null;
+  teaserUrl: string | null = null;
   /** The neighbours in its section: older and newer. */
-  older: ArticleLink | null;
-  newer: ArticleLink | null;
-  moreFromSection: ArticleLink[];
+  older: ArticleLink | null = null;
+  newer: ArticleLink | null = null;
+  moreFromSection: ArticleLink[] = [];
+  readonly #record: ArticleRecord;
+
+  constructor({ record, file, contentKey, summary }: SourcedRecord) {
+    const { year, month, day } = dateParts(record.date);
+    this.section = record.section;
+    this.date = record.date;
+    this.headline = record.headline;
+    this.source = record.source;
+    this.caption = record.caption;
+    this.credit = record.credit;
+    this.teaser = record.teaser;
+    this.file = file;
+    this.contentKey = contentKey;
+    this.url = articleUrl(record);
+    this.summary = summary;
+    this.year = year;
+    this.month = month;
+    this.day = day;
+    this.yearUrl = yearUrl(year);
+    this.monthUrl = monthUrl(year, month);
+    this.dayUrl = dayUrl(year, month, day);
+    this.monthLabel = readableMonth(year, month);
+    this.sectionUrl = sectionUrl(record.section);
+    this.sectionFeedUrl = sectionFeedUrl(record.section);
+    this.#record = record;
+  }
+
+  get body(): string {
+    return this.#record.body;
+  }
 }
 
 /** The fields of an article that come from other articles: the only ones that change while its file does not. */
@@ -279,37 +321,7 @@ export function findConflicts(records: SourcedRecord[]): Diagnostic[] {
 
 /** Build the site model. The records must be free of conflicts (see findConflicts). */
 export function buildArchive(records: SourcedRecord[]): Archive {
-  const articles: Article[] = [...records].sort(newestFirst).map(({ record, file, contentKey }) => {
-    const { year, month, day } = dateParts(record.date);
-    // Field by field: spreading the record and adding the rest makes objects V8 builds and reads many times slower.
-    return {
-      section: record.section,
-      date: record.date,
-      headline: record.headline,
-      source: record.source,
-      caption: record.caption,
-      credit: record.credit,
-      teaser: record.teaser,
-      body: record.body,
-      file,
-      contentKey,
-      url: articleUrl(record),
-      summary: excerpt(firstParagraph(record.body)),
-      year,
-      month,
-      day,
-      yearUrl: yearUrl(year),
-      monthUrl: monthUrl(year, month),
-      dayUrl: dayUrl(year, month, day),
-      monthLabel: readableMonth(year, month),
-      sectionUrl: sectionUrl(record.section),
-      sectionFeedUrl: sectionFeedUrl(record.section),
-      teaserUrl: null,
-      older: null,
-      newer: null,
-      moreFromSection: [],
-    };
-  });
+  const articles = [...records].sort(newestFirst).map((sourced) => new Article(sourced));
 
   const sections: Section[] = [...groupBy(articles, (a) => a.section)]
     .sort(([a], [b]) => compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b))

@@ -170,7 +170,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     }
   }
   const code = codeFingerprint(projectDir);
-  const parses = join(cacheDir(projectDir), "parses.json");
+  const parses = cacheDir(projectDir);
   restoreParses(parses, code);
   // Content errors are reported before Eleventy starts, once, in file:line form.
   let archive: Archive;

@@ -1,0 +1,85 @@
+import { readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it, vi } from "vitest";
+import { RECORD_FIELDS } from "../src/record.js";
+import { articlesWith, CHILDCARE, SEED_FILES, tempDir } from "./helpers.js";
+
+type LoadModule = typeof import("../src/load.js");
+
+/** A fresh copy of the loader, with empty caches, as a new build process has. */
+async function freshLoader(): Promise<LoadModule> {
+  vi.resetModules();
+  return import("../src/load.js");
+}
+
+function plain(loaded: ReturnType<LoadModule["loadArticles"]>) {
+  return loaded.records.map(({ record, ...rest }) => ({ ...rest, record: { ...Object.fromEntries(RECORD_FIELDS.map((f) => [f, record[f]])), body: record.body } }));
+}
+
+describe("the saved parses", () => {
+  it("give a later process the records, summaries and content keys a fresh parse gives", async () => {
+    const articles = articlesWith({ "childcare.txt": CHILDCARE });
+    const cache = tempDir("parses-");
+    const first = await freshLoader();
+    const parsed = first.loadArticles(articles);
+    expect(parsed.records).toHaveLength(SEED_FILES.length + 1);
+    first.saveParses(cache, "code A");
+
+    const second = await freshLoader();
+    second.restoreParses(cache, "code A");
+    expect(plain(second.loadArticles(articles))).toEqual(plain(parsed));
+  });
+
+  it("are not used by other code", async () => {
+    const articles = articlesWith();
+    const cache = tempDir("parses-");
+    const first = await freshLoader();
+    first.loadArticles(articles);
+    first.saveParses(cache, "code A");
+    writeFileSync(join(cache, "parses"), readFileSync(join(cache, "parses"), "utf8").replace(/Harbin/g, "Hxrbin"));
+
+    const other = await freshLoader();
+    other.restoreParses(cache, "code B");
+    expect(other.loadArticles(articles).records.every(({ record }) => !record.body.includes("Hxrbin"))).toBe(true);
+    const same = await freshLoader();
+    same.restoreParses(cache, "code A");
+    expect(same.loadArticles(articles).records.some(({ record }) => record.body.includes("Hxrbin"))).toBe(true);
+  });
+
+  it("survive a save cut short: the whole parses before the cut count, the rest are parsed again", async () => {
+    const articles = articlesWith();
+    const cache = tempDir("parses-");
+    const first = await freshLoader();
+    const parsed = first.loadArticles(articles);
+    first.saveParses(cache, "code A");
+    const saved = readFileSync(join(cache, "parses"));
+    writeFileSync(join(cache, "parses"), saved.subarray(0, Math.floor(saved.length * 0.6)));
+
+    const second = await freshLoader();
+    second.restoreParses(cache, "code A");
+    expect(plain(second.loadArticles(articles))).toEqual(plain(parsed));
+  });
+});
+
+describe("the files a load has seen", () => {
+  it("are read again when their content changes, even at the same size with the old modification time put back", async () => {
+    const articles = articlesWith({}, false);
+    const file = join(articles, "story.txt");
+    const story = (word: string) => CHILDCARE.replace("comprehensive", word);
+    // A modification time in whole seconds, which can be put back exactly.
+    const longAgo = 1_600_000_000;
+    writeFileSync(file, story("comprehensive"));
+    utimesSync(file, longAgo, longAgo);
+    // Files changed within the last 2 s are always read again: wait until this one is trusted by its metadata.
+    await sleep(2100);
+    const loader = await freshLoader();
+    expect(loader.loadArticles(articles).records[0].record.body).toContain("comprehensive");
+
+    writeFileSync(file, story("all-inclusive"));
+    expect(story("all-inclusive")).toHaveLength(story("comprehensive").length);
+    utimesSync(file, longAgo, longAgo);
+    expect(statSync(file).mtimeMs).toBe(longAgo * 1000);
+    expect(loader.loadArticles(articles).records[0].record.body).toContain("all-inclusive");
+  });
+});
