@@ -8,7 +8,6 @@ import {
   HOME_URL,
   RESERVED_SLUGS,
   SEARCH_URL,
-  articleUrl,
   dayUrl,
   monthUrl,
   sectionFeedUrl,
@@ -65,7 +64,7 @@ export class Article implements ArticleRecord {
   moreFromSection: ArticleLink[] = [];
   readonly #record: ArticleRecord;
 
-  constructor({ record, file, contentKey, summary }: SourcedRecord) {
+  constructor({ record, file, contentKey, url, summary }: SourcedRecord) {
     const { year, month, day } = dateParts(record.date);
     this.section = record.section;
     this.date = record.date;
@@ -76,7 +75,7 @@ export class Article implements ArticleRecord {
     this.teaser = record.teaser;
     this.file = file;
     this.contentKey = contentKey;
-    this.url = articleUrl(record);
+    this.url = url;
     this.summary = summary;
     this.year = year;
     this.month = month;
@@ -95,7 +94,7 @@ export class Article implements ArticleRecord {
   }
 }
 
-/** The fields of an article that come from other articles: the only ones that change while its file does not. */
+/** The fields of an article that come from other articles, each naming them by URL: the only ones that change while its file does not. */
 export const LINKED_FIELDS = ["teaserUrl", "older", "newer", "moreFromSection"] as const satisfies readonly (keyof Article)[];
 
 /** What a list of articles shows of each: list pages hold only this, so a change elsewhere in an article leaves them as they are. */
@@ -303,7 +302,7 @@ export function findConflicts(records: SourcedRecord[]): Diagnostic[] {
   const byUrl = new Map<string, SourcedRecord>();
   const bySlug = new Map<string, SourcedRecord>();
   for (const item of [...records].sort((a, b) => compareText(a.file, b.file))) {
-    const url = articleUrl(item.record);
+    const { url } = item;
     const first = byUrl.get(url);
     if (first) {
       problems.push({ file: item.file, line: item.headlineLine, message: `expected a unique article URL, found ${url} already used by ${first.file}:${first.headlineLine}` });

@@ -17,8 +17,8 @@ function inZone(date: string): DateTime {
   return DateTime.fromISO(date, { zone: ARCHIVE_ZONE, locale: LOCALE });
 }
 
-// Whether a day exists and how it is written do not depend on any zone; UTC
-// spares luxon the zone's offset rules, its slow part.
+// Whether a day exists does not depend on any zone; UTC spares luxon the
+// zone's offset rules, its slow part.
 function asCalendarDate(date: string): DateTime {
   return DateTime.fromISO(date, { zone: "utc", locale: LOCALE });
 }
@@ -48,12 +48,18 @@ export function dateParts(date: string): DateParts {
 /** Midnight of the date in the archive zone, e.g. `2021-08-31T00:00:00+08:00`. */
 export const dateTime = memo((date) => inZone(date).toISO({ suppressMilliseconds: true }) ?? date);
 
-/** `31 August 2021` */
-export const readableDate = memo((date) => asCalendarDate(date).toFormat("d LLLL yyyy"));
+// The month names of the archive's locale, from the platform's Intl data.
+const MONTH_NAMES = Array.from({ length: 12 }, (_, i) =>
+  new Intl.DateTimeFormat(LOCALE, { month: "long", timeZone: "UTC" }).format(Date.UTC(2000, i, 1)),
+);
 
-const monthOf = memo((firstDay) => asCalendarDate(firstDay).toFormat("LLLL yyyy"));
+/** `31 August 2021` */
+export function readableDate(date: string): string {
+  const { year, month, day } = dateParts(date);
+  return `${Number(day)} ${readableMonth(year, month)}`;
+}
 
 /** `August 2021` for a `YYYY-MM` month. */
 export function readableMonth(year: string, month: string): string {
-  return monthOf(`${year}-${month}-01`);
+  return `${MONTH_NAMES[Number(month) - 1]} ${year}`;
 }

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { LINKED_FIELDS, type Archive } from "./archive.js";
+import { LINKED_FIELDS, type Archive, type ArticleLink } from "./archive.js";
 import type { SiteMetadata } from "./site.js";
 import { PATHS, SEARCH_INDEX_URL } from "./urls.js";
 
@@ -29,9 +29,7 @@ export interface Manifest {
 }
 
 function sha(...parts: string[]): string {
-  const hash = createHash("sha256");
-  for (const part of parts) hash.update(part).update("\0");
-  return hash.digest("base64url");
+  return hash("sha256", parts.join("\0"), "base64url");
 }
 
 function filesBelow(dir: string): string[] {
@@ -61,18 +59,27 @@ export function codeFingerprint(projectDir: string): string {
 /**
  * The fingerprint of every article and list page. What follows from one
  * article file's content stands in the fingerprint as its content key, so
- * that a large archive is not written out and hashed on every build; where
- * the file lies shows on no page, and moving the archive rewrites none.
+ * that a large archive is not written out and hashed on every build: an
+ * article page is its own key and those of the articles it links to, a list
+ * page the keys of the articles it lists. Where a file lies shows on no
+ * page, and moving the archive rewrites none.
  */
 export function pageFingerprints(archive: Archive, site: SiteMetadata, code: string): Map<string, string> {
   const shared = sha(code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS));
+  const keyOf = new Map(archive.articles.map((article) => [article.url, article.contentKey]));
+  const keyOfLink = (link: string | ArticleLink | null) => (link === null ? "" : keyOf.get(typeof link === "string" ? link : link.url)!);
   const fingerprints = new Map<string, string>();
-  const keyOf = new Map<string, string>();
   for (const article of archive.articles) {
-    keyOf.set(article.url, article.contentKey);
-    fingerprints.set(article.url, sha(shared, article.contentKey, JSON.stringify(LINKED_FIELDS.map((field) => article[field]))));
+    const linked = LINKED_FIELDS.map((field) => {
+      const value = article[field];
+      return Array.isArray(value) ? value.map(keyOfLink).join(" ") : keyOfLink(value);
+    });
+    fingerprints.set(article.url, sha(shared, article.contentKey, ...linked));
   }
-  for (const page of archive.listPages) fingerprints.set(page.url, sha(shared, JSON.stringify({ ...page, articles: page.articles.map((a) => keyOf.get(a.url)) })));
+  for (const page of archive.listPages) {
+    const { articles, ...rest } = page;
+    fingerprints.set(page.url, sha(shared, JSON.stringify(rest), ...articles.map((summary) => keyOf.get(summary.url)!)));
+  }
   return fingerprints;
 }
 

@@ -4,9 +4,10 @@ import { basename, join, relative, resolve, sep } from "node:path";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { readRecord, writeRecord } from "./frontmatter.js";
-import { parseExport } from "./parse.js";
 import { excerpt, firstParagraph } from "./markdown.js";
+import { parseExport } from "./parse.js";
 import { RECORD_FIELDS, type ArticleRecord, type ParseResult, type Teaser } from "./record.js";
+import { articleUrl } from "./urls.js";
 
 /** The articles folder of a project. */
 export const ARTICLES_DIR = "content/articles";
@@ -19,6 +20,8 @@ export interface SourcedRecord {
   headlineLine: number;
   /** What the file's bytes hash to: a record follows from its file's content alone. */
   contentKey: string;
+  /** Its page's URL. */
+  url: string;
   /** The start of the body's first paragraph, as plain text: what lists show of the article. */
   summary: string;
 }
@@ -40,9 +43,10 @@ export function readerFor(name: string): ((text: string) => ParseResult) | undef
   return dot > 0 ? READERS[name.slice(dot).toLowerCase()] : undefined;
 }
 
-/** A parsed file, with the summary lists show of its article. */
+/** A parsed file, with what pages need of its article beyond the record, worked out once per content. */
 interface Parsed {
   result: ParseResult;
+  url: string;
   summary: string;
 }
 
@@ -65,7 +69,8 @@ function parseKeyed(bytes: Uint8Array, name: string): { key: string; result: Par
   let entry = parsed.get(key);
   if (!entry) {
     const result = parseUncached(bytes, name);
-    parsed.set(key, (entry = { result, summary: result.record ? excerpt(firstParagraph(result.record.body)) : "" }));
+    const { record } = result;
+    parsed.set(key, (entry = record ? { result, url: articleUrl(record), summary: excerpt(firstParagraph(record.body)) } : { result, url: "", summary: "" }));
     unsaved = true;
   }
   return { key, result: entry.result };
@@ -127,7 +132,7 @@ const FILES_FILE = "files.json";
 
 let saved: { dir: string; code: string; keys: Set<string> } | undefined;
 
-type SavedParse = [key: string, headlineLine: number, fields: Omit<ArticleRecord, "body">, summary: string, bodyBytes: number];
+type SavedParse = [key: string, headlineLine: number, fields: Omit<ArticleRecord, "body">, url: string, summary: string, bodyBytes: number];
 
 /** A record restored from the saved parses. Its body, most of what it holds, is decoded only when read. */
 class SavedRecord implements ArticleRecord {
@@ -179,11 +184,11 @@ export function restoreParses(dir: string, code: string): void {
     while (start < bytes.length) {
       const end = bytes.indexOf(0x0a, start);
       if (end < 0) break;
-      const [key, headlineLine, fields, summary, bodyBytes] = JSON.parse(bytes.toString("utf8", start, end)) as SavedParse;
+      const [key, headlineLine, fields, url, summary, bodyBytes] = JSON.parse(bytes.toString("utf8", start, end)) as SavedParse;
       const bodyEnd = end + 1 + bodyBytes;
       if (bytes[bodyEnd] !== 0x0a) break;
       keys.add(key);
-      if (!parsed.has(key)) parsed.set(key, { result: { record: new SavedRecord(fields, bytes, end + 1, bodyEnd), headlineLine, problems: [] }, summary });
+      if (!parsed.has(key)) parsed.set(key, { result: { record: new SavedRecord(fields, bytes, end + 1, bodyEnd), headlineLine, problems: [] }, url, summary });
       start = bodyEnd + 1;
     }
   } catch {
@@ -213,11 +218,11 @@ export function saveParses(dir: string, code: string): void {
     if (!append) writeSync(fd, `${JSON.stringify(code)}\n`);
     for (const key of live) {
       if (keys.has(key)) continue;
-      const { result, summary } = parsed.get(key)!;
+      const { result, url, summary } = parsed.get(key)!;
       const record = result.record!;
       const fields = Object.fromEntries(RECORD_FIELDS.map((field) => [field, record[field]])) as SavedParse[2];
       const body = record.body;
-      writeSync(fd, `${JSON.stringify([key, result.headlineLine ?? 1, fields, summary, Buffer.byteLength(body)] satisfies SavedParse)}\n${body}\n`);
+      writeSync(fd, `${JSON.stringify([key, result.headlineLine ?? 1, fields, url, summary, Buffer.byteLength(body)] satisfies SavedParse)}\n${body}\n`);
       keys.add(key);
     }
   } finally {
@@ -272,10 +277,10 @@ export function loadArticles(dir: string, cwd = process.cwd()): Loaded {
       if (loadedAt - Math.max(stat.mtimeMs, stat.ctimeMs) > TIMESTAMP_GRAIN_MS) seenFiles.set(path, seen);
       else seenFiles.delete(path);
     }
-    const { result, summary } = parsed.get(seen.key)!;
+    const { result, url, summary } = parsed.get(seen.key)!;
     lastLoad.keys.push(seen.key);
     if (seenFiles.get(path) === seen) lastLoad.files.push([path, seen]);
-    records.push({ record: result.record!, file, headlineLine: result.headlineLine ?? 1, contentKey: seen.key, summary });
+    records.push({ record: result.record!, file, headlineLine: result.headlineLine ?? 1, contentKey: seen.key, url, summary });
   }
   return { records, problems };
 }

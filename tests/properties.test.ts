@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import fc from "fast-check";
 import { parseDocument, DomUtils } from "htmlparser2";
 import { describe, expect, it } from "vitest";
-import { isCalendarDate } from "../src/dates.js";
+import { DateTime } from "luxon";
+import { isCalendarDate, readableDate, readableMonth } from "../src/dates.js";
 import { readRecord, writeRecord } from "../src/frontmatter.js";
 import { firstParagraph, renderBody } from "../src/markdown.js";
 import { parseExport } from "../src/parse.js";
@@ -152,6 +153,18 @@ const SLUG_SCRIPT = `
 `;
 
 describe("record dates", () => {
+  it("read as luxon writes them in the archive's locale, in any year", () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date("0001-01-01T00:00:00Z"), max: new Date("9999-12-31T00:00:00Z"), noInvalidDate: true }), (instant) => {
+        const date = instant.toISOString().slice(0, 10);
+        const luxon = DateTime.fromISO(date, { zone: "utc", locale: "en-GB" });
+        expect(readableDate(date)).toBe(luxon.toFormat("d LLLL yyyy"));
+        expect(readableMonth(date.slice(0, 4), date.slice(5, 7))).toBe(luxon.toFormat("LLLL yyyy"));
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
+  });
+
   const SCRIPT = `
     import { parseExport } from "./src/parse.ts";
     import { dateTime, readableDate } from "./src/dates.ts";
