@@ -220,6 +220,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const selection = {
       articles: archive.articles.filter((a) => !unchanged?.has(a.url)),
       listPages: archive.listPages.filter((p) => !unchanged?.has(p.url)),
+      feeds: archive.feeds.filter((f) => !unchanged?.has(f.url)),
       once: true,
     };
     mkdirSync(partial, { recursive: true });

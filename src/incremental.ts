@@ -6,13 +6,13 @@ import type { SiteMetadata } from "./site.js";
 import { PATHS, SEARCH_INDEX_URL } from "./urls.js";
 
 /**
- * Incremental builds. Every article page and list page gets a fingerprint of
- * all it is made from: its own item of the site model, the shared inputs
- * every page sees (site metadata, navigation, fixed URLs) and the code and
- * templates. A build writes only the pages whose fingerprint changed, leaves
- * the others as they are in the previous output, and always writes the
- * one-off pages (home, feeds, sitemap…), so its output is the same as a full
- * build's.
+ * Incremental builds. Every article page, list page and feed gets a
+ * fingerprint of all it is made from: its own item of the site model, the
+ * shared inputs every page sees (site metadata, navigation, fixed URLs) and
+ * the code and templates. A build writes only the pages whose fingerprint
+ * changed, leaves the others as they are in the previous output, and always
+ * writes the one-off pages (home, archive index, sitemap…), so its output is
+ * the same as a full build's.
  */
 
 const MANIFEST_VERSION = 2;
@@ -57,12 +57,12 @@ export function codeFingerprint(projectDir: string): string {
 }
 
 /**
- * The fingerprint of every article and list page. What follows from one
- * article file's content stands in the fingerprint as its content key, so
- * that a large archive is not written out and hashed on every build: an
- * article page is its own key and those of the articles it links to, a list
- * page the keys of the articles it lists. Where a file lies shows on no
- * page, and moving the archive rewrites none.
+ * The fingerprint of every article page, list page and feed. What follows
+ * from one article file's content stands in the fingerprint as its content
+ * key, so that a large archive is not written out and hashed on every build:
+ * an article page is its own key and those of the articles it links to, a
+ * list page or feed the keys of the articles it lists. Where a file lies
+ * shows on no page, and moving the archive rewrites none.
  */
 export function pageFingerprints(archive: Archive, site: SiteMetadata, code: string): Map<string, string> {
   const shared = sha(code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS));
@@ -76,9 +76,9 @@ export function pageFingerprints(archive: Archive, site: SiteMetadata, code: str
     });
     fingerprints.set(article.url, sha(shared, article.contentKey, ...linked));
   }
-  for (const page of archive.listPages) {
+  for (const page of [...archive.listPages, ...archive.feeds]) {
     const { articles, ...rest } = page;
-    fingerprints.set(page.url, sha(shared, JSON.stringify(rest), ...articles.map((summary) => keyOf.get(summary.url)!)));
+    fingerprints.set(page.url, sha(shared, JSON.stringify(rest), ...articles.map((listed) => keyOf.get(listed.url)!)));
   }
   return fingerprints;
 }

@@ -8,7 +8,8 @@ import type { Archive, Article, Feed, ListPage } from "./archive.js";
 export interface RenderSelection {
   articles: Article[];
   listPages: ListPage[];
-  /** Whether the run writes the one-off pages: home, archive index, feeds, sitemap, search, 404, robots, stylesheet. */
+  feeds: Feed[];
+  /** Whether the run writes the one-off pages: home, archive index, sitemap, search, 404, robots, stylesheet. */
   once: boolean;
 }
 
@@ -22,19 +23,19 @@ export interface RenderData {
 }
 
 export function everything(archive: Archive): RenderSelection {
-  return { articles: archive.articles, listPages: archive.listPages, once: true };
+  return { articles: archive.articles, listPages: archive.listPages, feeds: archive.feeds, once: true };
 }
 
 export function renderData(archive: Archive, selection: RenderSelection = everything(archive)): RenderData {
   return {
     articles: selection.articles,
     listPages: selection.listPages,
-    feeds: selection.once ? archive.feeds : [],
+    feeds: selection.feeds,
     once: selection.once ? [true] : [],
   };
 }
 
-/** Split a selection into runs of at most `size` pages; the one-off pages go with the first. */
+/** Split a selection into runs of at most `size` pages; the feeds and one-off pages go with the first. */
 export function inRuns(selection: RenderSelection, size: number): RenderSelection[] {
   const runs: RenderSelection[] = [];
   const pages = [...selection.articles.map((a) => ({ article: a })), ...selection.listPages.map((p) => ({ listPage: p }))];
@@ -43,6 +44,7 @@ export function inRuns(selection: RenderSelection, size: number): RenderSelectio
     runs.push({
       articles: part.flatMap((p) => ("article" in p ? [p.article] : [])),
       listPages: part.flatMap((p) => ("listPage" in p ? [p.listPage] : [])),
+      feeds: runs.length === 0 ? selection.feeds : [],
       once: selection.once && runs.length === 0,
     });
   }

@@ -47,7 +47,7 @@ describe("incremental builds", () => {
     const first = counts(buildSite(articles, {}, out));
     expect(first.written).toBe(first.pages);
 
-    // Nothing changed: only the one-off pages (home, feeds, sitemap…) are written again.
+    // Nothing changed: only the one-off pages (home, archive index, sitemap…) are written again.
     const again = counts(buildSite(articles, {}, out));
     expect(again.pages).toBe(first.pages);
     expect(again.written).toBeLessThan(first.pages / 5);
