@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync, type Stats } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync, type Stats } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
@@ -119,22 +119,26 @@ let lastLoad: { keys: string[]; files: [string, Seen][] } = { keys: [], files: [
 let unsaved = false;
 
 /**
- * The saved cache, in a folder of its own: `files.json` lists the files of
- * the last load with their metadata and content keys; `parses` holds one
- * parse per content key, each a line of JSON (key, headline line, the record
- * without its body, the body's length in bytes) followed by the body as it
- * is, so that a rebuild reads the bodies without unescaping them and appends
- * only the few new parses. The code fingerprint heads both: other code
- * parses otherwise.
+ * The saved cache, in a folder of its own:
+ * - `files.json` lists the files of the last load with their metadata and content keys;
+ * - `parses` holds one line of JSON per content key: the parse without its
+ *   body (headline line, the record's other fields, URL and summary) and
+ *   where the body lies in `bodies`, which holds the bodies as they are.
+ * A rebuild reads the bodies of the few pages it writes and no others, and
+ * appends only the few new parses. The code fingerprint heads `files.json`
+ * and `parses`, whose parses other code would not give; a generation, drawn
+ * anew whenever `bodies` is written anew, heads `parses` and `bodies`, so a
+ * pair from two saves is never read together.
  */
-const PARSES_FILE = "parses";
 const FILES_FILE = "files.json";
+const PARSES_FILE = "parses";
+const BODIES_FILE = "bodies";
 
-let saved: { dir: string; code: string; keys: Set<string> } | undefined;
+let saved: { dir: string; code: string; generation: string; keys: Set<string> } | undefined;
 
-type SavedParse = [key: string, headlineLine: number, fields: Omit<ArticleRecord, "body">, url: string, summary: string, bodyBytes: number];
+type SavedParse = [key: string, headlineLine: number, fields: Omit<ArticleRecord, "body">, url: string, summary: string, bodyStart: number, bodyBytes: number];
 
-/** A record restored from the saved parses. Its body, most of what it holds, is decoded only when read. */
+/** A record restored from the saved parses. Its body, most of what it holds, is read only when asked for. */
 class SavedRecord implements ArticleRecord {
   readonly section: string;
   readonly date: string;
@@ -143,12 +147,13 @@ class SavedRecord implements ArticleRecord {
   readonly caption: string | null;
   readonly credit: string | null;
   readonly teaser: Teaser | null;
-  readonly #saved: Buffer;
+  readonly #bodies: number;
   readonly #start: number;
-  readonly #end: number;
+  readonly #bytes: number;
   #body: string | undefined;
 
-  constructor(fields: Omit<ArticleRecord, "body">, saved: Buffer, start: number, end: number) {
+  /** `bodies` is a descriptor of the bodies file, open for as long as the process runs: saving anew replaces the file, leaving this one as it was. */
+  constructor(fields: Omit<ArticleRecord, "body">, bodies: number, start: number, bytes: number) {
     this.section = fields.section;
     this.date = fields.date;
     this.headline = fields.headline;
@@ -156,14 +161,24 @@ class SavedRecord implements ArticleRecord {
     this.caption = fields.caption;
     this.credit = fields.credit;
     this.teaser = fields.teaser;
-    this.#saved = saved;
+    this.#bodies = bodies;
     this.#start = start;
-    this.#end = end;
+    this.#bytes = bytes;
   }
 
   get body(): string {
-    return (this.#body ??= this.#saved.toString("utf8", this.#start, this.#end));
+    if (this.#body === undefined) {
+      const bytes = Buffer.allocUnsafe(this.#bytes);
+      readSync(this.#bodies, bytes, 0, this.#bytes, this.#start);
+      this.#body = bytes.toString("utf8");
+    }
+    return this.#body;
   }
+}
+
+function firstLine(bytes: Buffer): { value: unknown; end: number } {
+  const end = bytes.indexOf(0x0a);
+  return { value: end < 0 ? undefined : JSON.parse(bytes.toString("utf8", 0, end)), end };
 }
 
 /**
@@ -171,30 +186,38 @@ class SavedRecord implements ArticleRecord {
  * rebuild of a large archive reads and parses only the files that changed.
  */
 export function restoreParses(dir: string, code: string): void {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(join(dir, PARSES_FILE));
-  } catch {
-    return;
-  }
   const keys = new Set<string>();
+  let generation: string;
+  // Whether the saved parses were read to their end: only then are later parses appended to them.
+  let whole = false;
   try {
-    let start = bytes.indexOf(0x0a) + 1;
-    if (start === 0 || JSON.parse(bytes.toString("utf8", 0, start - 1)) !== code) return;
-    while (start < bytes.length) {
-      const end = bytes.indexOf(0x0a, start);
-      if (end < 0) break;
-      const [key, headlineLine, fields, url, summary, bodyBytes] = JSON.parse(bytes.toString("utf8", start, end)) as SavedParse;
-      const bodyEnd = end + 1 + bodyBytes;
-      if (bytes[bodyEnd] !== 0x0a) break;
-      keys.add(key);
-      if (!parsed.has(key)) parsed.set(key, { result: { record: new SavedRecord(fields, bytes, end + 1, bodyEnd), headlineLine, problems: [] }, url, summary });
-      start = bodyEnd + 1;
+    const heads = readFileSync(join(dir, PARSES_FILE));
+    const first = firstLine(heads);
+    const [savedCode, savedGeneration] = first.value as [string, string];
+    const bodies = openSync(join(dir, BODIES_FILE), "r");
+    const bodiesHead = Buffer.alloc(JSON.stringify(savedGeneration).length + 1);
+    readSync(bodies, bodiesHead, 0, bodiesHead.length, 0);
+    if (savedCode !== code || firstLine(bodiesHead).value !== savedGeneration) {
+      closeSync(bodies);
+      return;
     }
+    generation = savedGeneration;
+    const bodiesSize = fstatSync(bodies).size;
+    for (let start = first.end + 1; start < heads.length; ) {
+      const end = heads.indexOf(0x0a, start);
+      if (end < 0) throw new Error("a parse cut short");
+      const [key, headlineLine, fields, url, summary, bodyStart, bodyBytes] = JSON.parse(heads.toString("utf8", start, end)) as SavedParse;
+      if (bodyStart + bodyBytes > bodiesSize) throw new Error("a body cut short");
+      keys.add(key);
+      if (!parsed.has(key)) parsed.set(key, { result: { record: new SavedRecord(fields, bodies, bodyStart, bodyBytes), headlineLine, problems: [] }, url, summary });
+      start = end + 1;
+    }
+    whole = true;
   } catch {
-    // A parse cut short by a killed build: what came before it still counts.
+    // No cache yet, or one cut short by a killed build: what came before the cut still counts.
   }
-  saved = { dir, code, keys };
+  if (keys.size === 0) return;
+  saved = whole ? { dir, code, generation: generation!, keys } : undefined;
   try {
     const files = JSON.parse(readFileSync(join(dir, FILES_FILE), "utf8")) as { code: string; files: [string, Seen][] };
     if (files.code === code) for (const [path, seen] of files.files) if (keys.has(seen.key)) seenFiles.set(path, seen);
@@ -212,23 +235,39 @@ export function saveParses(dir: string, code: string): void {
   const live = lastLoad.keys;
   // Appending while most saved parses are still of use; otherwise writing anew without the dead ones.
   const append = saved?.dir === dir && saved.code === code && saved.keys.size <= 2 * live.length;
+  const generation = append ? saved!.generation : randomUUID();
   const keys = append ? saved!.keys : new Set<string>();
-  const fd = openSync(join(dir, PARSES_FILE), append ? "a" : "w");
+  // Written anew beside the old files and put in their place, which the bodies of restored records still read.
+  const [parsesPath, bodiesPath] = [PARSES_FILE, BODIES_FILE].map((name) => join(dir, append ? name : `${name}.new`));
+  const heads = openSync(parsesPath, append ? "a" : "w");
+  const bodies = openSync(bodiesPath, append ? "a" : "w");
   try {
-    if (!append) writeSync(fd, `${JSON.stringify(code)}\n`);
+    if (!append) {
+      writeSync(heads, `${JSON.stringify([code, generation])}\n`);
+      writeSync(bodies, `${JSON.stringify(generation)}\n`);
+    }
+    let bodyStart = fstatSync(bodies).size;
     for (const key of live) {
       if (keys.has(key)) continue;
       const { result, url, summary } = parsed.get(key)!;
       const record = result.record!;
       const fields = Object.fromEntries(RECORD_FIELDS.map((field) => [field, record[field]])) as SavedParse[2];
-      const body = record.body;
-      writeSync(fd, `${JSON.stringify([key, result.headlineLine ?? 1, fields, url, summary, Buffer.byteLength(body)] satisfies SavedParse)}\n${body}\n`);
+      const body = Buffer.from(record.body, "utf8");
+      // The body first: a parse is never saved before its body.
+      writeSync(bodies, body);
+      writeSync(heads, `${JSON.stringify([key, result.headlineLine ?? 1, fields, url, summary, bodyStart, body.length] satisfies SavedParse)}\n`);
+      bodyStart += body.length;
       keys.add(key);
     }
   } finally {
-    closeSync(fd);
+    closeSync(heads);
+    closeSync(bodies);
   }
-  saved = { dir, code, keys };
+  if (!append) {
+    renameSync(bodiesPath, join(dir, BODIES_FILE));
+    renameSync(parsesPath, join(dir, PARSES_FILE));
+  }
+  saved = { dir, code, generation, keys };
 }
 
 function isArticleFile(name: string): boolean {

@@ -37,7 +37,7 @@ describe("the saved parses", () => {
     const first = await freshLoader();
     first.loadArticles(articles);
     first.saveParses(cache, "code A");
-    writeFileSync(join(cache, "parses"), readFileSync(join(cache, "parses"), "utf8").replace(/Harbin/g, "Hxrbin"));
+    writeFileSync(join(cache, "bodies"), readFileSync(join(cache, "bodies"), "utf8").replace(/Harbin/g, "Hxrbin"));
 
     const other = await freshLoader();
     other.restoreParses(cache, "code B");
@@ -59,6 +59,15 @@ describe("the saved parses", () => {
     const second = await freshLoader();
     second.restoreParses(cache, "code A");
     expect(plain(second.loadArticles(articles))).toEqual(plain(parsed));
+    second.saveParses(cache, "code A");
+
+    // Saved anew rather than appended after the cut: every parse reads back whole.
+    const lines = readFileSync(join(cache, "parses"), "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(SEED_FILES.length + 1);
+    for (const line of lines) JSON.parse(line);
+    const third = await freshLoader();
+    third.restoreParses(cache, "code A");
+    expect(plain(third.loadArticles(articles))).toEqual(plain(parsed));
   });
 });
 
