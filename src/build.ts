@@ -226,9 +226,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     mkdirSync(partial, { recursive: true });
     let written = 0;
     const collectGarbage = garbageCollector();
-    for (const run of inRuns(selection, options.pagesPerRun ?? PAGES_PER_RUN)) {
+    const runs = inRuns(selection, options.pagesPerRun ?? PAGES_PER_RUN);
+    for (const [i, run] of runs.entries()) {
+      if (i > 0) collectGarbage();
       written += await writePages(projectDir, partial, archive, run);
-      collectGarbage();
     }
     if (options.search !== false) {
       const fileOf = (url: string) => join(unchanged?.has(url) ? out : partial, outputPath(url));

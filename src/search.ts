@@ -1,6 +1,6 @@
-import * as pagefind from "pagefind";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { PagefindIndex } from "pagefind";
 import { SEARCH_INDEX_URL } from "./urls.js";
 
 /** A page to index: its URL and the file holding its HTML. */
@@ -12,7 +12,9 @@ export interface IndexedPage {
 // Pages handed to Pagefind at a time: its service reads them concurrently.
 const BATCH = 64;
 
-async function withIndex<T>(use: (index: pagefind.PagefindIndex) => Promise<T>): Promise<T> {
+async function withIndex<T>(use: (index: PagefindIndex) => Promise<T>): Promise<T> {
+  // Loaded when a build indexes, not by every build that starts.
+  const pagefind = await import("pagefind");
   const { index, errors } = await pagefind.createIndex({});
   try {
     if (!index) throw new Error(`search index: ${errors.join("; ")}`);
