@@ -1,7 +1,7 @@
 import { dateParts, readableDate, readableMonth } from "./dates.js";
 import { ContentError, type Diagnostic } from "./diagnostics.js";
 import { loadArticles, type SourcedRecord } from "./load.js";
-import type { ArticleRecord, Teaser } from "./record.js";
+import { RecordFields, type ArticleRecord } from "./record.js";
 import {
   ARCHIVE_URL,
   FEED_URL,
@@ -33,14 +33,7 @@ export const FEED_SIZE = 50;
  * rebuild that writes a few pages of a large archive then never decodes the
  * other bodies from the saved parses.
  */
-export class Article implements ArticleRecord {
-  readonly section: string;
-  readonly date: string;
-  readonly headline: string;
-  readonly source: string;
-  readonly caption: string | null;
-  readonly credit: string | null;
-  readonly teaser: Teaser | null;
+export class Article extends RecordFields {
   readonly file: string;
   /** The content key of its file (see SourcedRecord): every field but those of LINKED_FIELDS follows from it. */
   readonly contentKey: string;
@@ -65,14 +58,8 @@ export class Article implements ArticleRecord {
   readonly #record: ArticleRecord;
 
   constructor({ record, file, contentKey, url, summary }: SourcedRecord) {
+    super(record);
     const { year, month, day } = dateParts(record.date);
-    this.section = record.section;
-    this.date = record.date;
-    this.headline = record.headline;
-    this.source = record.source;
-    this.caption = record.caption;
-    this.credit = record.credit;
-    this.teaser = record.teaser;
     this.file = file;
     this.contentKey = contentKey;
     this.url = url;

@@ -1,5 +1,5 @@
 import Eleventy from "@11ty/eleventy";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -101,6 +101,34 @@ function recoverLeftovers(out: string): void {
     const path = join(parent, name);
     if (name.endsWith(REPLACED) && !existsSync(out)) renameSync(path, out);
     else rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Save the parses unless another build is saving them at the same moment:
+ * two processes appending at once would mix up where their bodies lie. A
+ * lock left by a build killed while saving is taken over.
+ */
+function saveParsesAlone(dir: string, code: string): void {
+  const lock = join(dir, "parses.lock");
+  mkdirSync(dir, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number.parseInt(readFileSync(lock, "utf8"), 10);
+      // Its owner is still writing its number, or saving: its parses will do.
+      if (Number.isNaN(owner) || isRunning(owner)) return;
+      rmSync(lock, { force: true });
+      continue;
+    }
+    try {
+      saveParses(dir, code);
+    } finally {
+      rmSync(lock, { force: true });
+    }
+    return;
   }
 }
 
@@ -255,7 +283,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       rmSync(replaced, { recursive: true, force: true });
     }
     writeManifest(manifest, code, fingerprints, files);
-    saveParses(parses, code);
+    saveParsesAlone(parses, code);
     if (deferred) {
       release();
       process.kill(process.pid, deferred);

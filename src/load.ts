@@ -6,7 +6,7 @@ import type { Diagnostic } from "./diagnostics.js";
 import { readRecord, writeRecord } from "./frontmatter.js";
 import { excerpt, firstParagraph } from "./markdown.js";
 import { parseExport } from "./parse.js";
-import { RECORD_FIELDS, type ArticleRecord, type ParseResult, type Teaser } from "./record.js";
+import { RECORD_FIELDS, RecordFields, type ArticleRecord, type ParseResult } from "./record.js";
 import { articleUrl } from "./urls.js";
 
 /** The articles folder of a project. */
@@ -138,41 +138,25 @@ let saved: { dir: string; code: string; generation: string; keys: Set<string> } 
 
 type SavedParse = [key: string, headlineLine: number, fields: Omit<ArticleRecord, "body">, url: string, summary: string, bodyStart: number, bodyBytes: number];
 
-/** A record restored from the saved parses. Its body, most of what it holds, is read only when asked for. */
-class SavedRecord implements ArticleRecord {
-  readonly section: string;
-  readonly date: string;
-  readonly headline: string;
-  readonly source: string;
-  readonly caption: string | null;
-  readonly credit: string | null;
-  readonly teaser: Teaser | null;
+/** A record restored from the saved parses. Its body, most of what it holds, is read from the file only when asked for. */
+class SavedRecord extends RecordFields {
   readonly #bodies: number;
   readonly #start: number;
   readonly #bytes: number;
-  #body: string | undefined;
 
   /** `bodies` is a descriptor of the bodies file, open for as long as the process runs: saving anew replaces the file, leaving this one as it was. */
   constructor(fields: Omit<ArticleRecord, "body">, bodies: number, start: number, bytes: number) {
-    this.section = fields.section;
-    this.date = fields.date;
-    this.headline = fields.headline;
-    this.source = fields.source;
-    this.caption = fields.caption;
-    this.credit = fields.credit;
-    this.teaser = fields.teaser;
+    super(fields);
     this.#bodies = bodies;
     this.#start = start;
     this.#bytes = bytes;
   }
 
+  // Read anew each time rather than kept: a page shows a body once or twice a build, and a large archive's bodies would fill memory.
   get body(): string {
-    if (this.#body === undefined) {
-      const bytes = Buffer.allocUnsafe(this.#bytes);
-      readSync(this.#bodies, bytes, 0, this.#bytes, this.#start);
-      this.#body = bytes.toString("utf8");
-    }
-    return this.#body;
+    const bytes = Buffer.allocUnsafe(this.#bytes);
+    readSync(this.#bodies, bytes, 0, this.#bytes, this.#start);
+    return bytes.toString("utf8");
   }
 }
 
@@ -226,7 +210,10 @@ export function restoreParses(dir: string, code: string): void {
   }
 }
 
-/** Save what the last load parsed that is not saved yet, and the metadata of its files. */
+/**
+ * Save what the last load parsed that is not saved yet, and the metadata of
+ * its files. Processes that may save at the same time must take turns.
+ */
 export function saveParses(dir: string, code: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, FILES_FILE), JSON.stringify({ code, files: lastLoad.files }));

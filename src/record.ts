@@ -21,6 +21,33 @@ export interface ArticleRecord {
   body: string;
 }
 
+/**
+ * A record held by a class of its own: the front matter fields copied one by
+ * one, which V8 builds and reads far faster than a spread copy, and the body
+ * left to the class, which may read it only when asked for.
+ */
+export abstract class RecordFields implements ArticleRecord {
+  readonly section: string;
+  readonly date: string;
+  readonly headline: string;
+  readonly source: string;
+  readonly caption: string | null;
+  readonly credit: string | null;
+  readonly teaser: Teaser | null;
+
+  constructor(fields: Omit<ArticleRecord, "body">) {
+    this.section = fields.section;
+    this.date = fields.date;
+    this.headline = fields.headline;
+    this.source = fields.source;
+    this.caption = fields.caption;
+    this.credit = fields.credit;
+    this.teaser = fields.teaser;
+  }
+
+  abstract get body(): string;
+}
+
 /** The front matter fields, in the order records are written. */
 export const RECORD_FIELDS = ["section", "date", "headline", "source", "caption", "credit", "teaser"] as const;
 export type RecordField = (typeof RECORD_FIELDS)[number];
