@@ -187,10 +187,11 @@ export function restoreParses(dir: string, code: string): void {
     }
     generation = savedGeneration;
     const bodiesSize = fstatSync(bodies).size;
-    for (let start = first.end + 1; start < heads.length; ) {
-      const end = heads.indexOf(0x0a, start);
+    const lines = heads.toString("utf8", first.end + 1);
+    for (let start = 0; start < lines.length; ) {
+      const end = lines.indexOf("\n", start);
       if (end < 0) throw new Error("a parse cut short");
-      const [key, headlineLine, fields, url, summary, bodyStart, bodyBytes] = JSON.parse(heads.toString("utf8", start, end)) as SavedParse;
+      const [key, headlineLine, fields, url, summary, bodyStart, bodyBytes] = JSON.parse(lines.slice(start, end)) as SavedParse;
       if (bodyStart + bodyBytes > bodiesSize) throw new Error("a body cut short");
       keys.add(key);
       if (!parsed.has(key)) parsed.set(key, { result: { record: new SavedRecord(fields, bodies, bodyStart, bodyBytes), headlineLine, problems: [] }, url, summary });
