@@ -218,11 +218,11 @@ export function restoreParses(dir: string, code: string): void {
 export function saveParses(dir: string, code: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, FILES_FILE), JSON.stringify({ code, files: lastLoad.files }));
-  if (!unsaved) return;
-  unsaved = false;
   const live = lastLoad.keys;
   // Appending while most saved parses are still of use; otherwise writing anew without the dead ones.
   const append = saved?.dir === dir && saved.code === code && saved.keys.size <= 2 * live.length;
+  if (append && !unsaved) return;
+  unsaved = false;
   const generation = append ? saved!.generation : randomUUID();
   const keys = append ? saved!.keys : new Set<string>();
   // Written anew beside the old files and put in their place, which the bodies of restored records still read.

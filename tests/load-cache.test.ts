@@ -71,6 +71,24 @@ describe("the saved parses", () => {
   });
 });
 
+describe("the saved parses of an archive that shrank", () => {
+  it("are written anew without the dead ones, though nothing new was parsed", async () => {
+    const extra = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`extra-${i}.txt`, CHILDCARE.replace("childcare services", `childcare services, part ${i}`)]));
+    const cache = tempDir("parses-");
+    const first = await freshLoader();
+    first.loadArticles(articlesWith(extra));
+    first.saveParses(cache, "code A");
+    const lines = () => readFileSync(join(cache, "parses"), "utf8").trimEnd().split("\n").length;
+    expect(lines()).toBe(1 + SEED_FILES.length + 7);
+
+    const second = await freshLoader();
+    second.restoreParses(cache, "code A");
+    second.loadArticles(articlesWith());
+    second.saveParses(cache, "code A");
+    expect(lines()).toBe(1 + SEED_FILES.length);
+  });
+});
+
 describe("the files a load has seen", () => {
   it("are read again when their content changes, even at the same size with the old modification time put back", async () => {
     const articles = articlesWith({}, false);
