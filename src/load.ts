@@ -258,10 +258,6 @@ export function saveParses(dir: string, code: string): void {
   saved = { dir, code, generation, keys };
 }
 
-function isArticleFile(name: string): boolean {
-  return readerFor(name) !== undefined;
-}
-
 /** The article file names of a folder, in a fixed order whatever the file system's. */
 function articleNames(dir: string): string[] {
   let entries;
@@ -271,14 +267,9 @@ function articleNames(dir: string): string[] {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
-  const names = entries.filter((entry) => entry.isFile() && isArticleFile(entry.name)).map((entry) => entry.name);
+  const names = entries.filter((entry) => entry.isFile() && readerFor(entry.name)).map((entry) => entry.name);
   // Sorted by code unit, not locale, so LANG cannot change the order.
   return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** The article files of a folder, in a fixed order whatever the file system's. */
-export function articleFiles(dir: string): string[] {
-  return articleNames(dir).map((name) => join(dir, name));
 }
 
 /** Read every article of a folder, collecting the problems of all bad files. */

@@ -69,12 +69,12 @@ export function renderBody(body: string): string {
 
 // A link reference definition anywhere can change how the first paragraph reads.
 const REFERENCE_DEFINITION = /^ {0,3}\[[^\]]*\]:/m;
+const BLANK_LINE = /\n[ \t]*\n/;
 
 // Looking for `]:` first spares most bodies the line-by-line search for a definition.
 function mayDefineReferences(body: string): boolean {
   return body.includes("]:") && REFERENCE_DEFINITION.test(body);
 }
-const BLANK_LINE = /\n[ \t]*\n/;
 
 /**
  * The text of a body's first paragraph, for summaries. A paragraph cannot
