@@ -1,11 +1,11 @@
 import { FEED_SIZE, type Archive, type Article } from "../archive.js";
 import { quote } from "../diagnostics.js";
 import { createMarkdown, paragraphTexts } from "../markdown.js";
-import { ARCHIVE_URL, FEED_URL, HOME_URL, NOT_FOUND_URL, PATHS, SEARCH_URL, SITEMAP_URL, sectionUrl } from "../urls.js";
+import { ARCHIVE_URL, FEED_URL, HOME_URL, NOT_FOUND_URL, PATHS, SEARCH_INDEX_URL, SEARCH_URL, SITEMAP_URL, sectionUrl } from "../urls.js";
 import { attr, collapse, elements, textNodes, textOf, type Element, type Parent } from "./dom.js";
 import { findTarget } from "./links.js";
 import type { Problem } from "./problem.js";
-import { PAGEFIND_PREFIX, type BuiltSite, type SiteFile } from "./site.js";
+import type { BuiltSite, SiteFile } from "./site.js";
 
 type Report = (page: string, rule: string, message: string) => void;
 
@@ -104,12 +104,12 @@ function siteScript(page: string): (el: Element) => boolean {
     const src = attr(el, "src");
     if (src === undefined && attr(el, "type") === JSON_LD) return true;
     // The search page loads Pagefind's own script and starts it.
-    return page === SEARCH_URL && (src === undefined || src.startsWith(PAGEFIND_PREFIX));
+    return page === SEARCH_URL && (src === undefined || src.startsWith(SEARCH_INDEX_URL));
   };
 }
 
 function scanFile(file: SiteFile, literals: Literals, report: Report): void {
-  if (file.path.startsWith(PAGEFIND_PREFIX)) return;
+  if (file.path.startsWith(SEARCH_INDEX_URL)) return;
   if (file.kind === "html" && file.doc) scanHtml(file.url, file.doc, siteScript(file.url), literals, report);
   else if (file.kind === "xml" && file.doc) {
     // Escaped HTML is checked as the HTML it is, below.
@@ -155,7 +155,7 @@ export function checkContent(site: BuiltSite, archive: Archive, linksFrom: Map<s
   }
   const known = new Set([...fixed, ...listPages, ...archive.articles.map((a) => a.url)]);
   for (const file of site.files) {
-    if (file.kind === "html" && !file.path.startsWith(PAGEFIND_PREFIX) && !known.has(file.url)) {
+    if (file.kind === "html" && !file.path.startsWith(SEARCH_INDEX_URL) && !known.has(file.url)) {
       report(file.url, "leftover-page", `expected every page to be a record's or a page of the site, found ${file.path}, which none explains`);
     }
   }

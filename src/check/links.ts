@@ -1,4 +1,4 @@
-import { outputPath } from "../urls.js";
+import { outputPath, PATHS } from "../urls.js";
 import { attr, elements, textOf, type Parent } from "./dom.js";
 import type { Problem } from "./problem.js";
 import type { BuiltSite, SiteFile } from "./site.js";
@@ -122,7 +122,7 @@ export function checkLinks(site: BuiltSite, siteUrl: string): LinkReport {
     const groups: { base: string; links: FoundLink[] }[] = [];
     if (file.kind === "html" && file.doc) groups.push({ base: file.url, links: htmlLinks(file.doc) });
     if (file.kind === "xml" && file.doc) groups.push({ base: file.url, links: xmlLinks(file.doc) });
-    if (file.path === "/robots.txt") groups.push({ base: file.url, links: robotsLinks(file.source) });
+    if (file.path === PATHS.robots) groups.push({ base: file.url, links: robotsLinks(file.source) });
     for (const { doc, base } of file.embedded) groups.push({ base, links: htmlLinks(doc) });
     if (groups.length === 0) continue;
     const targets = new Set<string>();

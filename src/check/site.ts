@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, sep } from "node:path";
 import { DomUtils } from "htmlparser2";
+import { SEARCH_INDEX_URL } from "../urls.js";
 import { attr, elements, parseHtml, parseXml, type Document } from "./dom.js";
 
 /** A file of the built site, by the URL path that serves it. */
@@ -27,9 +28,6 @@ export interface BuiltSite {
   /** By path under the site folder. */
   byPath: Map<string, SiteFile>;
 }
-
-/** Pagefind's generated index: its files are the library's, not the site's text. */
-export const PAGEFIND_PREFIX = "/pagefind/";
 
 function kindOf(path: string): SiteFile["kind"] {
   if (path.endsWith(".html")) return "html";
@@ -67,11 +65,11 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-/** Read and parse every file of a built site once; Pagefind's files are listed but not read. */
+/** Read and parse every file of a built site once; Pagefind's index, the library's files rather than the site's text, is listed but not read. */
 export function readSite(dir: string): BuiltSite {
   const files = listFiles(dir).map((path): SiteFile => {
     const file = join(dir, path);
-    const kind = path.startsWith(PAGEFIND_PREFIX) ? "other" : kindOf(path);
+    const kind = path.startsWith(SEARCH_INDEX_URL) ? "other" : kindOf(path);
     const source = kind === "other" ? "" : readFileSync(file, "utf8");
     const doc = kind === "html" ? parseHtml(source) : kind === "xml" ? parseXml(source) : null;
     const url = urlOfPath(path);
