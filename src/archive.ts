@@ -2,6 +2,7 @@ import { dateParts, readableDate, readableMonth } from "./dates.js";
 import { ContentError, type Diagnostic } from "./diagnostics.js";
 import { loadArticles, type SourcedRecord } from "./load.js";
 import { RecordFields, type ArticleRecord } from "./record.js";
+import { compareText } from "./text.js";
 import {
   ARCHIVE_URL,
   FEED_URL,
@@ -183,10 +184,6 @@ export interface Archive {
   feeds: Feed[];
   /** Every HTML page a reader or crawler should find. */
   sitemap: SitemapEntry[];
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Newest first; same-day articles by headline, then file, so the order never depends on the file system. */

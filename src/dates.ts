@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { memo } from "./text.js";
 
 /**
  * Article dates are calendar dates of the archive's own time zone. They are
@@ -21,16 +22,6 @@ function inZone(date: string): DateTime {
 // zone's offset rules, its slow part.
 function asCalendarDate(date: string): DateTime {
   return DateTime.fromISO(date, { zone: "utc", locale: LOCALE });
-}
-
-// An archive has few distinct dates among many articles: each is worked out once.
-function memo<T>(compute: (date: string) => T): (date: string) => T {
-  const computed = new Map<string, T>();
-  return (date) => {
-    let value = computed.get(date);
-    if (value === undefined) computed.set(date, (value = compute(date)));
-    return value;
-  };
 }
 
 export interface DateParts {

@@ -7,6 +7,7 @@ import { readRecord, writeRecord } from "./frontmatter.js";
 import { excerpt, firstParagraph } from "./markdown.js";
 import { parseExport } from "./parse.js";
 import { RECORD_FIELDS, RecordFields, type ArticleRecord, type ParseResult } from "./record.js";
+import { compareText } from "./text.js";
 import { articleUrl } from "./urls.js";
 
 /** The articles folder of a project. */
@@ -268,8 +269,7 @@ function articleNames(dir: string): string[] {
     throw error;
   }
   const names = entries.filter((entry) => entry.isFile() && readerFor(entry.name)).map((entry) => entry.name);
-  // Sorted by code unit, not locale, so LANG cannot change the order.
-  return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return names.sort(compareText);
 }
 
 /** Read every article of a folder, collecting the problems of all bad files. */

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PagefindIndex } from "pagefind";
+import { compareText } from "./text.js";
 import { SEARCH_INDEX_URL } from "./urls.js";
 
 /** A page to index: its URL and the file holding its HTML. */
@@ -35,7 +36,7 @@ function failOn(response: { errors: string[] }): void {
  * and an incremental build give the same index.
  */
 export async function indexPages(pages: IndexedPage[], siteDir: string): Promise<void> {
-  const inOrder = [...pages].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
+  const inOrder = [...pages].sort((a, b) => compareText(a.url, b.url));
   await withIndex(async (index) => {
     for (let start = 0; start < inOrder.length; start += BATCH) {
       const batch = inOrder.slice(start, start + BATCH);

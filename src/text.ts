@@ -1,6 +1,7 @@
 /**
- * Whitespace normalisation shared by every text field: the only change the
- * archive makes to an export's text.
+ * Text helpers shared across the project: whitespace normalisation of every
+ * text field (the only change the archive makes to an export's text), line
+ * splitting, and ordering and remembering by text.
  */
 
 // Horizontal white space of any kind (tabs, no-break and typographic spaces),
@@ -18,6 +19,21 @@ export function normaliseLine(line: string): string {
 /** Split text into lines, accepting LF, CRLF and lone CR line ends. */
 export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
+}
+
+/** Order by UTF-16 code unit, as JavaScript compares strings: the order never depends on LANG. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A function of a string worked out once per distinct string: for values repeated many times over an archive, such as dates and section names. */
+export function memo<T>(compute: (text: string) => T): (text: string) => T {
+  const computed = new Map<string, T>();
+  return (text) => {
+    let value = computed.get(text);
+    if (value === undefined) computed.set(text, (value = compute(text)));
+    return value;
+  };
 }
 
 /** Drop a leading byte-order mark. */

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { dateParts } from "./dates.js";
+import { memo } from "./text.js";
 
 /**
  * Every URL of the site is made here, so pages, feeds, the sitemap and the
@@ -35,15 +36,8 @@ function slugOf(text: string, fallbackPrefix: string): string {
   return UNSPELT.test(folded) ? `${slug}-${shortHash(text)}` : slug;
 }
 
-// An archive has a handful of sections among many articles: each slug is worked out once.
-const sectionSlugs = new Map<string, string>();
-
 /** `Biz updates` -> `biz-updates` */
-export function sectionSlug(section: string): string {
-  let slug = sectionSlugs.get(section);
-  if (slug === undefined) sectionSlugs.set(section, (slug = slugOf(section, "section")));
-  return slug;
-}
+export const sectionSlug = memo((section) => slugOf(section, "section"));
 
 /** `China’s trade, Russia's index` -> `chinas-trade-russias-index`; `Café Ærø` -> `cafe-aero` */
 export function headlineSlug(headline: string): string {

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { loadArchive } from "../archive.js";
+import { compareText } from "../text.js";
 import { checkContent } from "./content.js";
 import { checkExternal } from "./external.js";
 import { createValidator, validatePage } from "./html.js";
@@ -41,7 +42,7 @@ export interface CheckResult {
 }
 
 function byPageThenRule(a: Problem, b: Problem): number {
-  return a.page < b.page ? -1 : a.page > b.page ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0;
+  return compareText(a.page, b.page) || compareText(a.rule, b.rule);
 }
 
 /** One problem for the same fault found twice on a page (two links to one missing file), with the count. */
@@ -77,7 +78,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   for (const p of problems) rules[p.rule] = (rules[p.rule] ?? 0) + 1;
   return {
     problems,
-    external: [...links.external].sort(([a], [b]) => (a < b ? -1 : 1)).map(([url, from]) => ({ url, pages: [...from].sort() })),
+    external: [...links.external].sort(([a], [b]) => compareText(a, b)).map(([url, from]) => ({ url, pages: [...from].sort() })),
     summary: {
       pages: pages.length,
       files: site.files.length,
