@@ -84,6 +84,11 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** The process whose temporary folder beside the output this is: `._site.partial-PID`, or `…-PID.old`. */
+function ownerOf(partial: string): number {
+  return Number.parseInt(partial.slice(partial.lastIndexOf(PARTIAL) + PARTIAL.length), 10);
+}
+
 /**
  * Put back what a killed build left beside the output: a previous site moved
  * aside for the swap goes back in place if nothing replaced it, and
@@ -93,11 +98,11 @@ function recoverLeftovers(out: string): void {
   const parent = dirname(out);
   // An incremental build killed while moving its pages into place: finish its work.
   const commit = readJournal(out);
-  if (commit && !isRunning(Number.parseInt(commit.staged.slice(commit.staged.lastIndexOf(PARTIAL) + PARTIAL.length), 10))) applyCommit(commit);
+  if (commit && !isRunning(ownerOf(commit.staged))) applyCommit(commit);
   const prefix = `.${basename(out)}${PARTIAL}`;
   if (!existsSync(parent)) return;
   for (const name of readdirSync(parent).sort()) {
-    if (!name.startsWith(prefix) || isRunning(Number.parseInt(name.slice(prefix.length), 10))) continue;
+    if (!name.startsWith(prefix) || isRunning(ownerOf(name))) continue;
     const path = join(parent, name);
     if (name.endsWith(REPLACED) && !existsSync(out)) renameSync(path, out);
     else rmSync(path, { recursive: true, force: true });
