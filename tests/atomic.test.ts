@@ -1,12 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createServer } from "node:net";
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, watch, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseExport } from "../src/parse.js";
 import { articleUrl } from "../src/urls.js";
-import { PROJECT, SEED_FILES, articlesWith, buildSite, readPage, runCli, seedText, tempDir } from "./helpers.js";
+import { PROJECT, SEED_FILES, articlesWith, buildSite, freePort, readPage, runCli, seedText, tempDir, until } from "./helpers.js";
 
 /** One hash over every file of a folder: its relative paths and bytes. */
 function hashTree(dir: string): string {
@@ -200,34 +199,13 @@ describe("a failed build leaves the previous site as it was", () => {
   });
 });
 
-/** A TCP port nobody listens on. */
-function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePromise(port));
-    });
-  });
-}
-
-/** Wait until `check` holds, checking again whenever the server may have rebuilt; give up after a minute. */
-async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
-  for (let attempt = 0; attempt < 240; attempt++) {
-    if (await Promise.resolve().then(check).catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
 describe("the dev server", () => {
   it("shows a bad article's error, keeps serving the last good site and recovers without a restart", async () => {
     const articles = articlesWith();
     const port = await freePort();
     const server = spawn(
       process.execPath,
-      ["--import", "tsx", "node_modules/@11ty/eleventy/cmd.cjs", "--config=.eleventy.ts", "--serve", `--port=${port}`, `--output=${join(tempDir("serve-"), "_site")}`],
+      ["--import", "tsx", "src/cli/serve.ts", `--port=${port}`, `--out=${join(tempDir("serve-"), "_site")}`],
       { cwd: PROJECT, env: { ...process.env, ARCHIVE_ARTICLES_DIR: articles } },
     );
     let output = "";

@@ -3,6 +3,7 @@ import { DomUtils, parseDocument } from "htmlparser2";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,8 +11,8 @@ import { outputPath } from "../src/urls.js";
 
 /** The project folder. */
 export const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-/** The original exports every developer and CI share. */
-export const SEEDS = resolve(PROJECT, "../shared/seeds");
+/** The five original exports, the tests' own copy: the archive in content/articles is the editor's and may change. */
+export const SEEDS = join(PROJECT, "tests/fixtures/seeds");
 export const SEED_FILES = [
   "000_52ce23d16fbdbab1.txt",
   "001_c863029566155c19.txt",
@@ -126,4 +127,25 @@ export function fileHashes(dir: string): Record<string, string> {
     hashes[relative(dir, path).split(sep).join("/")] = createHash("sha256").update(readFileSync(path)).digest("hex");
   }
   return Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** A TCP port nobody listens on. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/** Wait until `check` holds, checking again whenever the server may have rebuilt; give up after a minute. */
+export async function until(what: string, check: () => Promise<boolean> | boolean): Promise<void> {
+  for (let attempt = 0; attempt < 240; attempt++) {
+    if (await Promise.resolve().then(check).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`gave up waiting for ${what}`);
 }
