@@ -25,6 +25,7 @@ import {
 import { inRuns, type RenderSelection } from "./render-plan.js";
 import { indexPages } from "./search.js";
 import { siteMetadata, type SiteMetadata } from "./site.js";
+import { writeStamp } from "./stamp.js";
 import { outputPath } from "./urls.js";
 
 export interface BuildOptions {
@@ -264,7 +265,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       if (i > 0) collectGarbage();
       written += await writePages(projectDir, partial, archive, run);
     }
-    if (options.search !== false) {
+    const search = options.search !== false;
+    writeStamp(partial, { siteUrl: site.url, search });
+    if (search) {
       const fileOf = (url: string) => join(unchanged?.has(url) ? out : partial, outputPath(url));
       await indexPages(archive.articles.map((a) => ({ url: a.url, file: fileOf(a.url) })), partial);
     }
@@ -276,7 +279,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       const kept = new Set([...unchanged].map((url) => outputPath(url).slice(1)));
       const now = new Set(staged);
       files = [...new Set([...staged, ...kept])].sort();
-      const commit = { out, staged: partial, files: staged, removed: previous.files.filter((f) => !now.has(f) && !kept.has(f)) };
+      const commit = { out, staged: partial, files: staged, removed: previous.files.filter((f) => !now.has(f) && !kept.has(f)), search };
       committing = true;
       writeJournal(commit);
       applyCommit(commit);

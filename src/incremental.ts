@@ -148,6 +148,8 @@ export interface Commit {
   files: string[];
   /** Files of the output to remove, relative to it. */
   removed: string[];
+  /** Whether the build indexed the site: if not, no index may stay that the pages have outgrown. */
+  search: boolean;
 }
 
 export function journalPath(out: string): string {
@@ -192,8 +194,9 @@ export function applyCommit(commit: Commit): void {
     }
   }
   const nextIndex = join(staged, SEARCH_DIR);
-  if (existsSync(nextIndex)) {
-    const index = join(out, SEARCH_DIR);
+  const index = join(out, SEARCH_DIR);
+  if (!commit.search) rmSync(index, { recursive: true, force: true });
+  else if (existsSync(nextIndex)) {
     const aside = join(staged, `${SEARCH_DIR}.old`);
     if (existsSync(index)) renameSync(index, aside);
     renameSync(nextIndex, index);

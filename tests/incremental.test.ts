@@ -122,7 +122,7 @@ describe("an incremental build's commit", () => {
     const staged = join(parent, "._site.partial-999999");
     write(out, { "a/index.html": "old a", "b/index.html": "old b", "pagefind/old.pf": "old index" });
     write(staged, { "a/index.html": "new a", "c/d/index.html": "new c", "pagefind/new.pf": "new index" });
-    writeJournal({ out, staged, files: ["a/index.html", "c/d/index.html"], removed: ["b/index.html"] });
+    writeJournal({ out, staged, files: ["a/index.html", "c/d/index.html"], removed: ["b/index.html"], search: true });
     // The killed build had moved one file into place.
     renameSync(join(staged, "a/index.html"), join(out, "a/index.html"));
 

@@ -5,6 +5,7 @@ import { checkContent } from "./content.js";
 import { checkExternal } from "./external.js";
 import { createValidator, validatePage } from "./html.js";
 import { checkLinks } from "./links.js";
+import { checkSearchIndex } from "./search.js";
 import type { Problem } from "./problem.js";
 import { readSite } from "./site.js";
 
@@ -70,7 +71,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const validator = createValidator();
   const pages = site.files.filter((f) => f.kind === "html" && f.doc);
   for (const page of pages) problems.push(...(await validatePage(validator, page)));
-  problems.push(...checkContent(site, archive, links.linksFrom));
+  problems.push(...checkContent(site, archive, links.linksFrom), ...checkSearchIndex(site, archive));
   if (options.external) problems.push(...(await checkExternal(links.external)));
   // The sort is stable: problems of one page and rule keep the order they were found in.
   problems = collapseRepeats(problems).sort(byPageThenRule);

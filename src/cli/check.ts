@@ -4,6 +4,7 @@ import { formatReport } from "../check/report.js";
 import { ContentError } from "../diagnostics.js";
 import { ARTICLES_DIR } from "../load.js";
 import { siteMetadata } from "../site.js";
+import { readStamp } from "../stamp.js";
 import { parseCommandLine, usageError } from "./args.js";
 
 const USAGE = `usage: npm run check [-- DIR] [-- --articles DIR] [--json] [--external] [--external-list]
@@ -36,9 +37,10 @@ async function main(): Promise<number> {
   for (const [what, dir] of [["a built site", siteDir], ["a folder of articles", values.articles]]) {
     if (!isFolder(dir)) return usageError(`expected ${what}, found no folder at ${dir}${what === "a built site" ? " (run npm run build first)" : ""}`, USAGE);
   }
-  let siteUrl: string;
+  // The site says what base URL it was built with; SITE_URL is only asked of a site built by something else.
+  let siteUrl = readStamp(siteDir)?.siteUrl;
   try {
-    siteUrl = siteMetadata().url;
+    siteUrl ??= siteMetadata().url;
   } catch (error) {
     console.error((error as Error).message);
     return 2;
