@@ -14,6 +14,8 @@ declare module "@11ty/eleventy" {
   export interface EleventyOptions {
     configPath?: string;
     quietMode?: boolean;
+    runMode?: "build" | "watch" | "serve";
+    source?: "cli" | "script";
   }
   export const HtmlBasePlugin: unknown;
   export default class Eleventy {
@@ -23,5 +25,8 @@ declare module "@11ty/eleventy" {
     init(): Promise<void>;
     readonly bench: { getAll(): Record<string, { setIsVerbose(verbose: boolean): void }> };
     write(): Promise<unknown>;
+    watch(): Promise<void>;
+    serve(port: number): Promise<void>;
+    stopWatch(): Promise<void>;
   }
 }
