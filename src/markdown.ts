@@ -5,7 +5,14 @@ import MarkdownIt from "markdown-it";
  * can become markup.
  */
 export function createMarkdown(): MarkdownIt {
-  return new MarkdownIt({ html: false, linkify: false, typographer: false });
+  const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
+  // The page's one <h1> is the headline: a heading in a hand-written body ranks below it.
+  markdown.core.ruler.push("demote_headings", (state) => {
+    for (const token of state.tokens) {
+      if (token.type === "heading_open" || token.type === "heading_close") token.tag = `h${Math.min(6, Number(token.tag.slice(1)) + 1)}`;
+    }
+  });
+  return markdown;
 }
 
 // Characters with inline meaning anywhere in a line (emphasis, code, links,

@@ -8,6 +8,7 @@ import type { CheckResult } from "../src/check/index.js";
 import { ARTICLES_DIR } from "../src/load.js";
 import { createMarkdown } from "../src/markdown.js";
 import { siteMetadata } from "../src/site.js";
+import { STAMP_FILE } from "../src/stamp.js";
 import { outputPath, SITEMAP_URL } from "../src/urls.js";
 import { articlesWith, buildSite, PROJECT, readPage, runCli, SEED_FILES, seedText, tempDir, type BuildRun } from "./helpers.js";
 
@@ -188,8 +189,20 @@ describe("npm run check", () => {
     expect(run.stdout).toMatch(/^✖ 1 problem on 1 page \(listed: 1\)/m);
   });
 
+  it("takes the base URL from the site it checks, not from SITE_URL", () => {
+    const elsewhere = buildSite(undefined, { SITE_URL: "https://news.example.com" });
+    expect(elsewhere.status, elsewhere.stderr).toBe(0);
+    const { status, report } = checkJson(elsewhere.out);
+    expect(report.problems).toEqual([]);
+    expect(status).toBe(0);
+    expect(checkJson(site.out, { SITE_URL: "https://news.example.com" }).status).toBe(0);
+  });
+
   it("takes absolute URLs under the site's base URL as internal, and no other", () => {
-    const { status, report } = checkJson(site.out, { SITE_URL: "https://elsewhere.example.org" });
+    // A site this tool did not stamp is checked against SITE_URL.
+    const dir = copy();
+    rmSync(join(dir, STAMP_FILE));
+    const { status, report } = checkJson(dir, { SITE_URL: "https://elsewhere.example.org" });
     expect(status).toBe(1);
     expect(report.problems).toContainEqual(expect.objectContaining({ page: article.url, rule: "canonical" }));
     expect(report.external.map((e) => e.url)).toContain(`${SITE_URL}${article.url}`);
@@ -241,6 +254,38 @@ describe("articles whose text looks like Markdown", () => {
     expect(site.status, site.stderr).toBe(0);
     expect(readPage(site.out, "/")).toContain("Python __init__ and C** [notes](here)");
     const run = runCli("check.ts", [site.out, "--articles", articles, "--json"]);
+    expect(JSON.parse(run.stdout).problems).toEqual([]);
+    expect(run.status).toBe(0);
+  });
+});
+
+describe("a hand-written record whose body is real Markdown", () => {
+  it("builds and passes: the check compares what its Markdown renders to", () => {
+    const record = [
+      "---",
+      "section: Biz updates",
+      "date: 2023-06-01",
+      "headline: Five steps to a trade licence",
+      "source: e.my399.com",
+      "---",
+      "The steps, in order:",
+      "",
+      "1. one",
+      "2. two",
+      "",
+      "# The fine print",
+      "",
+      "Some *emphasis*, a [link](/archive/) and `code`.",
+      "",
+    ].join("\n");
+    const articles = articlesWith({ "steps.md": record });
+    const built = buildSite(articles);
+    expect(built.status, built.stderr).toBe(0);
+    const page = readPage(built.out, "/2023/06/01/five-steps-to-a-trade-licence/");
+    expect(page).toMatch(/<ol>\s*<li>one<\/li>/);
+    // The headline is the page's one <h1>: a heading of the body ranks below it.
+    expect(page).toContain("<h2>The fine print</h2>");
+    const run = runCli("check.ts", [built.out, "--articles", articles, "--json"]);
     expect(JSON.parse(run.stdout).problems).toEqual([]);
     expect(run.status).toBe(0);
   });

@@ -1,8 +1,8 @@
 import { FEED_SIZE, type Archive, type Article } from "../archive.js";
 import { quote } from "../diagnostics.js";
-import { createMarkdown, paragraphTexts } from "../markdown.js";
+import { createMarkdown, paragraphTexts, renderBody } from "../markdown.js";
 import { ARCHIVE_URL, FEED_URL, HOME_URL, NOT_FOUND_URL, PATHS, SEARCH_INDEX_URL, SEARCH_URL, SITEMAP_URL, sectionUrl } from "../urls.js";
-import { attr, collapse, elements, textNodes, textOf, type Element, type Parent } from "./dom.js";
+import { attr, blockTexts, collapse, elements, parseHtml, textNodes, textOf, type Element, type Parent } from "./dom.js";
 import { findTarget } from "./links.js";
 import type { Problem } from "./problem.js";
 import type { BuiltSite, SiteFile } from "./site.js";
@@ -119,6 +119,9 @@ function scanFile(file: SiteFile, literals: Literals, report: Report): void {
   for (const { doc } of file.embedded) scanHtml(file.url, doc, () => false, literals, report);
 }
 
+// The element of the article template that holds the rendered body.
+const isBody = (el: Element) => el.name === "div" && attr(el, "class") === "body";
+
 function checkArticlePage(article: Article, page: SiteFile, expected: string[], report: Report): void {
   const doc = page.doc!;
   const h1s = elements(doc, "h1").map(textOf);
@@ -127,12 +130,13 @@ function checkArticlePage(article: Article, page: SiteFile, expected: string[], 
   if (!elements(doc, "time").some((el) => attr(el, "datetime") === article.date)) {
     report(page.url, "date", `expected <time datetime="${article.date}">, found none`);
   }
-  // The body's paragraphs, in order, each the text of one <p>.
-  const found = elements(doc, "p").map(textOf);
+  // The body's blocks, in order, as its Markdown renders them: paragraphs of an export, lists and headings of a hand-written record.
+  const body = elements(doc).find(isBody);
+  const found = body ? blockTexts(body) : [];
   let at = 0;
   expected.forEach((text, i) => {
-    const index = found.indexOf(collapse(text), at);
-    if (index < 0) report(page.url, "paragraph", `expected body paragraph ${i + 1} rendered as written, ${quote(text)}, found no <p> with that text after paragraph ${i}`);
+    const index = found.indexOf(text, at);
+    if (index < 0) report(page.url, "paragraph", `expected body block ${i + 1} rendered as written, ${quote(text)}, found none with that text after block ${i}`);
     else at = index + 1;
   });
 }
@@ -142,9 +146,8 @@ export function checkContent(site: BuiltSite, archive: Archive, linksFrom: Map<s
   const problems: Problem[] = [];
   const report: Report = (page, rule, message) => problems.push({ page, rule, message });
   const markdown = createMarkdown();
-  const bodies = new Map(archive.articles.map((a) => [a, paragraphTexts(markdown, a.body)]));
   const literals = new Literals(
-    archive.articles.flatMap((a) => [a.headline, a.section, a.source, a.caption ?? "", a.credit ?? "", a.teaser?.headline ?? "", a.teaser?.summary ?? "", ...bodies.get(a)!].map(collapse)),
+    archive.articles.flatMap((a) => [a.headline, a.section, a.source, a.caption ?? "", a.credit ?? "", a.teaser?.headline ?? "", a.teaser?.summary ?? "", ...paragraphTexts(markdown, a.body)].map(collapse)),
   );
 
   const fixed = [HOME_URL, ARCHIVE_URL, SEARCH_URL, NOT_FOUND_URL];
@@ -181,7 +184,7 @@ export function checkContent(site: BuiltSite, archive: Archive, linksFrom: Map<s
   archive.articles.forEach((article, position) => {
     const page = findTarget(site, article.url);
     if (!page || page.kind !== "html") report(article.url, "article-page", `expected the page of ${quote(article.headline)} (${article.file}), found no file`);
-    else checkArticlePage(article, page, bodies.get(article)!, report);
+    else checkArticlePage(article, page, blockTexts(parseHtml(renderBody(article.body))), report);
 
     const section = sectionLinks.get(article.section)!;
     if (section.pages > 0 && !section.links.has(article.url)) {

@@ -42,3 +42,27 @@ export function* textNodes(root: Parent, parent: Element | null = null): Generat
     else if ("children" in node) yield* textNodes(node, "attribs" in node ? node : parent);
   }
 }
+
+// Elements that lay their text out as a block of its own.
+const BLOCKS = new Set(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "dt", "dd", "td", "th", "caption", "figcaption"]);
+
+/**
+ * The text of each block under a node, in document order, each without the
+ * text of the blocks inside it: what a reader sees as separate paragraphs,
+ * list items and headings, whatever Markdown made them.
+ */
+export function blockTexts(root: Parent): string[] {
+  const blocks: string[][] = [];
+  const walk = (node: Parent, into: string[] | undefined) => {
+    for (const child of node.children) {
+      if (child.type === ElementType.Text && "data" in child) into?.push(child.data);
+      else if ("children" in child) {
+        const block = "name" in child && BLOCKS.has(child.name) ? [] : into;
+        if (block !== into) blocks.push(block!);
+        walk(child, block);
+      }
+    }
+  };
+  walk(root, undefined);
+  return blocks.map((parts) => collapse(parts.join(""))).filter((text) => text !== "");
+}
