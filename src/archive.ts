@@ -154,6 +154,8 @@ export interface YearSummary {
 export interface Feed {
   url: string;
   title: string;
+  /** What the feed carries, for its `<subtitle>`: each section's names that section. */
+  subtitle: string | null;
   /** The HTML page the feed stands for. */
   pageUrl: string;
   section: string | null;
@@ -349,8 +351,8 @@ export function buildArchive(records: SourcedRecord[]): Archive {
 
   const listPages = [...sectionPages, ...yearPages, ...monthPages, ...dayPages];
   const feeds: Feed[] = [
-    { url: FEED_URL, title: "Latest articles", pageUrl: HOME_URL, section: null, articles: articles.slice(0, FEED_SIZE) },
-    ...sections.map((s) => ({ url: s.feedUrl, title: s.name, pageUrl: s.url, section: s.name, articles: s.articles.slice(0, FEED_SIZE) })),
+    { url: FEED_URL, title: "Latest articles", subtitle: null, pageUrl: HOME_URL, section: null, articles: articles.slice(0, FEED_SIZE) },
+    ...sections.map((s) => ({ url: s.feedUrl, title: s.name, subtitle: `The newest articles of ${s.name}.`, pageUrl: s.url, section: s.name, articles: s.articles.slice(0, FEED_SIZE) })),
   ];
   const sitemap: SitemapEntry[] = [
     ...[HOME_URL, ARCHIVE_URL, SEARCH_URL].map((url) => ({ url, lastmod: null })),

@@ -13,7 +13,8 @@ export interface SiteMetadata {
 
 export const SITE: SiteMetadata = {
   title: "Harbin News Archive",
-  description: "News from Harbin, the capital of Heilongjiang province: every article of Harbin Today and Biz updates, by section and by date.",
+  // Plain configuration that names no section: sections come and go with the articles.
+  description: "News from Harbin, the capital of Heilongjiang province: every article of the archive, by section and by date.",
   url: "https://archive.example.org",
   language: "en",
   timeZone: ARCHIVE_ZONE,

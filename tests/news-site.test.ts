@@ -7,7 +7,7 @@ import { FEED_SIZE, loadArchive, type Archive } from "../src/archive.js";
 import { dateTime } from "../src/dates.js";
 import { absoluteUrl, siteMetadata } from "../src/site.js";
 import { FEED_URL, NOT_FOUND_URL, SEARCH_URL, SITEMAP_URL, outputPath } from "../src/urls.js";
-import { articlesWith, buildSite, CHILDCARE, readPage, type BuildRun } from "./helpers.js";
+import { articlesWith, buildSite, CHILDCARE, rawExport, readPage, type BuildRun } from "./helpers.js";
 
 const site = siteMetadata({});
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => ["entry", "url", "category", "link"].includes(name) });
@@ -224,5 +224,25 @@ describe("a site whose archive does not hold the teased article", () => {
     expect(readPage(run.out, "/")).toContain('<link rel="canonical" href="https://news.example.com/">');
     expect(readPage(run.out, FEED_URL)).toContain("<id>https://news.example.com/feed.xml</id>");
     expect(readPage(run.out, SITEMAP_URL)).not.toContain(site.url);
+  });
+});
+
+describe("a site to which an article brings a new section", () => {
+  it("describes the site without naming sections, and each section feed by its own section", () => {
+    const sports = rawExport({ section: "Sports desk", headline: "Harbin hosts the winter games", date: "2023-05-20", paragraphs: ["The games open on Friday."] });
+    const dir = articlesWith({ "sports.txt": sports });
+    const run = buildSite(dir);
+    expect(run.status, run.stderr).toBe(0);
+    const { sections } = loadArchive(dir);
+    expect(sections.map((s) => s.name)).toContain("Sports desk");
+    const home = metaContent(doc(run.out, "/"), "description")!;
+    const named = sections.filter((s) => home.includes(s.name));
+    // The site's own description names every section or none: never a list the archive has outgrown.
+    expect([0, sections.length]).toContain(named.length);
+    for (const section of sections) {
+      const subtitle = String(xml.parse(readPage(run.out, section.feedUrl)).feed.subtitle);
+      expect(subtitle, section.feedUrl).toContain(section.name);
+      for (const other of sections) if (other !== section) expect(subtitle, section.feedUrl).not.toContain(other.name);
+    }
   });
 });
