@@ -1,27 +1,15 @@
 import Eleventy from "@11ty/eleventy";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { loadArchive, type Archive } from "./archive.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, restoreParses, saveParses } from "./load.js";
 import { selectPages } from "./eleventy/archive-plugin.js";
-import {
-  applyCommit,
-  cacheDir,
-  codeFingerprint,
-  forgetManifest,
-  manifestPath,
-  pageFingerprints,
-  readJournal,
-  readManifest,
-  siteFiles,
-  unchangedPages,
-  within,
-  writeJournal,
-  writeManifest,
-} from "./incremental.js";
+import { cacheDir, codeFingerprint, forgetManifest, manifestPath, pageFingerprints, readManifest, unchangedPages, writeManifest } from "./incremental.js";
+import { lock, tryLock, type Lock } from "./owner.js";
+import { guardOutput, guardReplaceable, OutputError, outputFor, recover, swapIn, takeUnchanged } from "./output.js";
 import { inRuns, type RenderSelection } from "./render-plan.js";
 import { indexPages } from "./search.js";
 import { siteMetadata, type SiteMetadata } from "./site.js";
@@ -68,74 +56,41 @@ function findCause(error: unknown): ContentError | undefined {
   return undefined;
 }
 
-const PARTIAL = ".partial-";
 // Eleventy holds every page of a run in memory until the run ends: runs of
 // this many pages keep a large archive's build within a few hundred MB.
 export const PAGES_PER_RUN = 2500;
-const REPLACED = ".old";
 
-/** True when another process with this id runs: a build into the same folder, whose files are its own. */
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** The process whose temporary folder beside the output this is: `._site.partial-PID`, or `…-PID.old`. */
-function ownerOf(partial: string): number {
-  return Number.parseInt(partial.slice(partial.lastIndexOf(PARTIAL) + PARTIAL.length), 10);
-}
-
-/**
- * Put back what a killed build left beside the output: a previous site moved
- * aside for the swap goes back in place if nothing replaced it, and
- * half-written folders go.
- */
-function recoverLeftovers(out: string): void {
-  const parent = dirname(out);
-  // An incremental build killed while moving its pages into place: finish its work.
-  const commit = readJournal(out);
-  if (commit && !isRunning(ownerOf(commit.staged))) applyCommit(commit);
-  const prefix = `.${basename(out)}${PARTIAL}`;
-  if (!existsSync(parent)) return;
-  for (const name of readdirSync(parent).sort()) {
-    if (!name.startsWith(prefix) || isRunning(ownerOf(name))) continue;
-    const path = join(parent, name);
-    if (name.endsWith(REPLACED) && !existsSync(out)) renameSync(path, out);
-    else rmSync(path, { recursive: true, force: true });
-  }
-}
-
-/**
- * Save the parses unless another build is saving them at the same moment:
- * two processes appending at once would mix up where their bodies lie. A
- * lock left by a build killed while saving is taken over.
- */
+/** Save the parses unless another build is saving them at this moment: its parses will do. */
 function saveParsesAlone(dir: string, code: string): void {
-  const lock = join(dir, "parses.lock");
   mkdirSync(dir, { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: "wx" });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number.parseInt(readFileSync(lock, "utf8"), 10);
-      // Its owner is still writing its number, or saving: its parses will do.
-      if (Number.isNaN(owner) || isRunning(owner)) return;
-      rmSync(lock, { force: true });
-      continue;
-    }
-    try {
-      saveParses(dir, code);
-    } finally {
-      rmSync(lock, { force: true });
-    }
-    return;
+  const taken = tryLock(join(dir, "parses.lock"));
+  if (!("release" in taken)) return;
+  try {
+    saveParses(dir, code);
+  } finally {
+    taken.release();
   }
+}
+
+// What the file system says when the machine, not the site, is at fault.
+const ENVIRONMENT: Record<string, string> = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  EIO: "input/output error",
+  EMFILE: "too many open files",
+  ENAMETOOLONG: "file name too long",
+};
+
+/** An error of the machine (a full disk, a folder not writable) anywhere under `error`, as a build error naming where. */
+function environmentError(error: unknown, where: string): BuildError | undefined {
+  for (const e of causes(error)) {
+    const { code, path } = e as NodeJS.ErrnoException;
+    if (code && ENVIRONMENT[code]) return new BuildError(`${path ?? where}: ${ENVIRONMENT[code]} (${code}) while writing the site; the previous site is unchanged`, 2);
+  }
+  return undefined;
 }
 
 /** An error's message with those of its causes, which name the template and line. */
@@ -173,46 +128,36 @@ async function writePages(projectDir: string, out: string, archive: Archive, sel
     return templates.length;
   } catch (error) {
     const content = findCause(error);
-    if (content) throw new BuildError(content.message, 1);
+    if (content) throw new BuildError(content.message, content.exitCode);
+    const environment = environmentError(error, out);
+    if (environment) throw environment;
     // Anything else Eleventy stops on is in the templates or the configuration, not in an article.
     throw new BuildError(`expected the templates and configuration to build the site, found an error: ${describeError(error)}`, 2);
   }
 }
 
+/** Run `step`, turning a fault of the machine into a build error that names the folder. */
+async function writing<T>(where: string, step: () => Promise<T> | T): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw environmentError(error, where) ?? error;
+  }
+}
+
 /**
- * Build the site into a temporary folder beside `out` and put it in place of
- * `out` only when everything succeeded, so a failed or interrupted build
- * leaves the previous site as it was.
+ * Build the site into a staging folder beside `out` and swap it in only
+ * when everything succeeded, so a failed or interrupted build leaves the
+ * previous site as it was. One build at a time writes a folder: a second
+ * waits for the first.
  */
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
   const projectDir = resolve(options.projectDir ?? ".");
-  const out = resolve(options.out);
   const articlesDir = resolve(projectDir, options.articlesDir ?? ARTICLES_DIR);
-  recoverLeftovers(out);
-  // A mistyped folder would otherwise build an empty archive over a good site.
-  if (options.articlesDir !== undefined && !statSync(articlesDir, { throwIfNoEntry: false })?.isDirectory()) {
+  // A moved or mistyped folder would otherwise build an empty archive over a good site.
+  if (!statSync(articlesDir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new BuildError(`expected a folder of articles, found no folder at ${articlesDir}`, 2);
-  }
-  const existing = statSync(out, { throwIfNoEntry: false });
-  if (existing && !existing.isDirectory()) throw new BuildError(`expected an output folder, found a file at ${out}`, 2);
-  // The output folder is replaced as a whole: it must not hold the project or lie among its sources.
-  const sources = [articlesDir, join(projectDir, "content"), join(projectDir, "templates")];
-  for (const source of [projectDir, ...sources]) {
-    if (within(source, out) || (source !== projectDir && within(out, source))) {
-      throw new BuildError(`expected an output folder apart from the sources, found ${out}, which overlaps ${source}`, 2);
-    }
-  }
-  const code = codeFingerprint(projectDir);
-  const parses = cacheDir(projectDir);
-  restoreParses(parses, code);
-  // Content errors are reported before Eleventy starts, once, in file:line form.
-  let archive: Archive;
-  try {
-    archive = loadArchive(articlesDir);
-  } catch (error) {
-    if (error instanceof ContentError) throw new BuildError(error.message, 1);
-    throw error;
   }
   let site: SiteMetadata;
   try {
@@ -220,87 +165,110 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   } catch (error) {
     throw new BuildError((error as Error).message, 2);
   }
-  const partial = join(dirname(out), `.${basename(out)}${PARTIAL}${process.pid}`);
-  const replaced = `${partial}${REPLACED}`;
-  const discard = () => rmSync(partial, { recursive: true, force: true });
-  // While an incremental build moves its pages into place, Ctrl-C waits for it to finish.
-  let committing = false;
+  const output = outputFor(resolve(options.out));
+  const manifest = manifestPath(projectDir, output.out);
+  try {
+    // The output folder is replaced as a whole: it must not hold the project or lie among its sources.
+    guardOutput(output, projectDir, [articlesDir, join(projectDir, "content"), join(projectDir, "templates")], existsSync(manifest));
+    guardReplaceable(output);
+  } catch (error) {
+    if (error instanceof OutputError) throw new BuildError(error.message, 2);
+    throw error;
+  }
+  let held: Lock;
+  try {
+    held = await lock(output.lock, (holder) => console.error(`waiting for the build in process ${holder.pid} to finish writing ${output.out}`));
+  } catch (error) {
+    throw environmentError(error, dirname(output.live)) ?? error;
+  }
+  // Ctrl-C waits while the new site is swapped in; at any other moment the build stops at once, the live site as it was.
+  let swapping = false;
   let deferred: NodeJS.Signals | undefined;
-  const release = () => {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  };
-  // The signal is raised again once handled, to end the process as it would have without this handler.
   const onSignal = (signal: NodeJS.Signals) => {
-    if (committing) {
+    if (swapping) {
       deferred = signal;
       return;
     }
+    stop(signal);
+  };
+  const release = () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onSignal);
+    rmSync(output.staging, { recursive: true, force: true });
+    held.release();
+  };
+  // The signal is raised again once handled, to end the process as it would have without this handler.
+  const stop = (signal: NodeJS.Signals) => {
     release();
-    discard();
-    recoverLeftovers(out);
     process.kill(process.pid, signal);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const manifest = manifestPath(projectDir, out);
+  process.on("SIGHUP", onSignal);
   try {
+    const { mixed } = recover(output);
+    const code = codeFingerprint(projectDir);
+    const parses = cacheDir(projectDir);
+    restoreParses(parses, code);
+    // Content errors are reported before Eleventy starts, once, in file:line form.
+    let archive: Archive;
+    try {
+      archive = loadArchive(articlesDir);
+    } catch (error) {
+      if (error instanceof ContentError) throw new BuildError(error.message, error.exitCode);
+      throw error;
+    }
     const fingerprints = pageFingerprints(archive, site, code);
-    const previous = options.full || !existsSync(out) ? undefined : readManifest(manifest);
+    const previous = options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest);
     // Changed code or templates may change any file, or stop writing one: then everything is written anew.
-    const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : undefined;
+    const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : new Set<string>();
     // A page file gone from the output since (deleted by hand) is written again.
-    for (const url of unchanged ?? []) if (!existsSync(join(out, outputPath(url)))) unchanged!.delete(url);
+    for (const url of unchanged) if (!existsSync(join(output.live, outputPath(url)))) unchanged.delete(url);
     const selection = {
-      articles: archive.articles.filter((a) => !unchanged?.has(a.url)),
-      listPages: archive.listPages.filter((p) => !unchanged?.has(p.url)),
-      feeds: archive.feeds.filter((f) => !unchanged?.has(f.url)),
+      articles: archive.articles.filter((a) => !unchanged.has(a.url)),
+      listPages: archive.listPages.filter((p) => !unchanged.has(p.url)),
+      feeds: archive.feeds.filter((f) => !unchanged.has(f.url)),
       once: true,
     };
-    mkdirSync(partial, { recursive: true });
-    let written = 0;
-    const collectGarbage = garbageCollector();
-    const runs = inRuns(selection, options.pagesPerRun ?? PAGES_PER_RUN);
-    for (const [i, run] of runs.entries()) {
-      if (i > 0) collectGarbage();
-      written += await writePages(projectDir, partial, archive, run);
-    }
-    const search = options.search !== false;
-    writeStamp(partial, { siteUrl: site.url, search });
-    if (search) {
-      const fileOf = (url: string) => join(unchanged?.has(url) ? out : partial, outputPath(url));
-      await indexPages(archive.articles.map((a) => ({ url: a.url, file: fileOf(a.url) })), partial);
-    }
-    const staged = siteFiles(partial);
+    const written = await writing(output.staging, async () => {
+      mkdirSync(output.staging, { recursive: true });
+      let count = 0;
+      const collectGarbage = garbageCollector();
+      for (const [i, run] of inRuns(selection, options.pagesPerRun ?? PAGES_PER_RUN).entries()) {
+        if (i > 0) collectGarbage();
+        count += await writePages(projectDir, output.staging, archive, run);
+      }
+      takeUnchanged(output, [...unchanged].map((url) => outputPath(url).slice(1)));
+      const search = options.search !== false;
+      writeStamp(output.staging, { siteUrl: site.url, search });
+      if (search) await indexPages(archive.articles.map((a) => ({ url: a.url, file: join(output.staging, outputPath(a.url)) })), output.staging);
+      return count;
+    });
     // Between putting the site in place and writing the new manifest there is none: a crash there costs a full build, never a stale page.
     forgetManifest(manifest);
-    let files: string[];
-    if (unchanged && previous) {
-      const kept = new Set([...unchanged].map((url) => outputPath(url).slice(1)));
-      const now = new Set(staged);
-      files = [...new Set([...staged, ...kept])].sort();
-      const commit = { out, staged: partial, files: staged, removed: previous.files.filter((f) => !now.has(f) && !kept.has(f)), search };
-      committing = true;
-      writeJournal(commit);
-      applyCommit(commit);
-      committing = false;
-    } else {
-      files = staged;
-      if (existsSync(out)) renameSync(out, replaced);
-      renameSync(partial, out);
-      rmSync(replaced, { recursive: true, force: true });
-    }
-    writeManifest(manifest, code, fingerprints, files);
+    await writing(output.live, () => swapIn(output, (now) => (swapping = now)));
+    writeManifest(manifest, code, fingerprints);
     saveParsesAlone(parses, code);
-    if (deferred) {
-      release();
-      process.kill(process.pid, deferred);
-    }
-    return { pages: written + (unchanged?.size ?? 0), articles: archive.articles.length, written, ms: performance.now() - started };
+    return { pages: written + unchanged.size, articles: archive.articles.length, written, ms: performance.now() - started };
+  } catch (error) {
+    await removeWhenSettled(output.staging);
+    throw error;
   } finally {
     selectPages(undefined);
-    discard();
-    committing = false;
     release();
+    if (deferred) process.kill(process.pid, deferred);
+  }
+}
+
+/**
+ * Remove a folder Eleventy may still be writing into: its run rejects at the
+ * first failed page while writes of other pages are under way, and those
+ * would make the folder again after a single removal.
+ */
+async function removeWhenSettled(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 20 && existsSync(dir); attempt++) {
+    rmSync(dir, { recursive: true, force: true });
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 50));
   }
 }

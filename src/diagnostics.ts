@@ -3,6 +3,8 @@ export interface Diagnostic {
   file: string;
   line: number;
   message: string;
+  /** The machine's fault, not the file's (a file this user may not read): exit status 2. */
+  environment?: boolean;
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
@@ -16,6 +18,11 @@ export class ContentError extends Error {
     super(diagnostics.map(formatDiagnostic).join("\n"));
     this.name = "ContentError";
     this.diagnostics = diagnostics;
+  }
+
+  /** 1 for bad content, 2 when any problem is the environment's. */
+  get exitCode(): 1 | 2 {
+    return this.diagnostics.some((d) => d.environment) ? 2 : 1;
   }
 }
 

@@ -1,21 +1,21 @@
 import { hash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { LINKED_FIELDS, type Archive, type ArticleLink } from "./archive.js";
 import type { SiteMetadata } from "./site.js";
-import { PATHS, SEARCH_INDEX_URL } from "./urls.js";
+import { PATHS } from "./urls.js";
 
 /**
  * Incremental builds. Every article page, list page and feed gets a
  * fingerprint of all it is made from: its own item of the site model, the
  * shared inputs every page sees (site metadata, navigation, fixed URLs) and
  * the code and templates. A build writes only the pages whose fingerprint
- * changed, leaves the others as they are in the previous output, and always
- * writes the one-off pages (home, archive index, sitemap…), so its output is
- * the same as a full build's.
+ * changed, takes the others from the previous output, and always writes the
+ * one-off pages (home, archive index, sitemap…), so its output is the same
+ * as a full build's.
  */
 
-const MANIFEST_VERSION = 2;
+const MANIFEST_VERSION = 3;
 const MANIFEST_PREFIX = "build-";
 
 export interface Manifest {
@@ -24,8 +24,6 @@ export interface Manifest {
   code: string;
   /** Output page URL -> fingerprint. */
   pages: Record<string, string>;
-  /** Every file of the output but the search index, relative to it. */
-  files: string[];
 }
 
 function sha(...parts: string[]): string {
@@ -88,16 +86,6 @@ export function unchangedPages(fingerprints: Map<string, string>, previous: Mani
   return new Set([...fingerprints].filter(([url, fingerprint]) => previous.pages[url] === fingerprint).map(([url]) => url));
 }
 
-const SEARCH_DIR = SEARCH_INDEX_URL.replace(/^\/|\/$/g, "");
-
-/** The files of a built folder, relative to it, but the search index, in a fixed order. */
-export function siteFiles(dir: string): string[] {
-  return filesBelow(dir)
-    .map((file) => relative(dir, file).split(sep).join("/"))
-    .filter((file) => !file.startsWith(`${SEARCH_DIR}/`))
-    .sort();
-}
-
 /** Where the project keeps what builds remember, apart from the site. */
 export function cacheDir(projectDir: string): string {
   return join(projectDir, "node_modules", ".cache", "news-archive");
@@ -120,93 +108,16 @@ export function readManifest(path: string): Manifest | undefined {
 // Manifests of output folders not built for this long go: tests and trials leave many behind.
 const MANIFEST_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 
-export function writeManifest(path: string, code: string, fingerprints: Map<string, string>, files: string[]): void {
+export function writeManifest(path: string, code: string, fingerprints: Map<string, string>): void {
   mkdirSync(dirname(path), { recursive: true });
   const now = Date.now();
   for (const entry of readdirSync(dirname(path), { withFileTypes: true })) {
     const other = join(entry.parentPath, entry.name);
     if (entry.isFile() && entry.name.startsWith(MANIFEST_PREFIX) && now - statSync(other).mtimeMs > MANIFEST_LIFETIME_MS) rmSync(other, { force: true });
   }
-  writeFileSync(path, JSON.stringify({ version: MANIFEST_VERSION, code, pages: Object.fromEntries(fingerprints), files } satisfies Manifest));
+  writeFileSync(path, JSON.stringify({ version: MANIFEST_VERSION, code, pages: Object.fromEntries(fingerprints) } satisfies Manifest));
 }
 
 export function forgetManifest(path: string): void {
   rmSync(path, { force: true });
-}
-
-/**
- * An incremental build's changes to a live output folder: the files written
- * into a staging folder move into place, the files of pages that are gone
- * are removed, and the staged search index takes the old one's place. The
- * commit is written down before it starts, so a build killed halfway is
- * finished by the next one; every step can be done twice.
- */
-export interface Commit {
-  out: string;
-  staged: string;
-  /** Files of the staging folder, relative to it. */
-  files: string[];
-  /** Files of the output to remove, relative to it. */
-  removed: string[];
-  /** Whether the build indexed the site: if not, no index may stay that the pages have outgrown. */
-  search: boolean;
-}
-
-export function journalPath(out: string): string {
-  return join(dirname(out), `.${basename(out)}.commit.json`);
-}
-
-export function writeJournal(commit: Commit): void {
-  writeFileSync(journalPath(commit.out), JSON.stringify(commit));
-}
-
-export function readJournal(out: string): Commit | undefined {
-  try {
-    return JSON.parse(readFileSync(journalPath(out), "utf8")) as Commit;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Carry out a commit (again, if it was cut short), then forget it. */
-export function applyCommit(commit: Commit): void {
-  const { out, staged } = commit;
-  const made = new Set<string>();
-  for (const file of commit.files) {
-    const from = join(staged, file);
-    if (!existsSync(from)) continue;
-    const to = join(out, file);
-    if (!made.has(dirname(to))) {
-      mkdirSync(dirname(to), { recursive: true });
-      made.add(dirname(to));
-    }
-    renameSync(from, to);
-  }
-  for (const file of commit.removed) {
-    rmSync(join(out, file), { force: true });
-    // A page's folder goes with its last file.
-    for (let dir = dirname(join(out, file)); dir !== out && within(dir, out); dir = dirname(dir)) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        break;
-      }
-    }
-  }
-  const nextIndex = join(staged, SEARCH_DIR);
-  const index = join(out, SEARCH_DIR);
-  if (!commit.search) rmSync(index, { recursive: true, force: true });
-  else if (existsSync(nextIndex)) {
-    const aside = join(staged, `${SEARCH_DIR}.old`);
-    if (existsSync(index)) renameSync(index, aside);
-    renameSync(nextIndex, index);
-  }
-  rmSync(journalPath(out), { force: true });
-  rmSync(staged, { recursive: true, force: true });
-}
-
-/** True when `path` is `folder` or inside it. */
-export function within(path: string, folder: string): boolean {
-  const rel = relative(folder, path);
-  return rel === "" || (!rel.startsWith("..") && !rel.startsWith("/"));
 }

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { PagefindIndex } from "pagefind";
 import { compareText } from "./text.js";
 import { SEARCH_INDEX_URL } from "./urls.js";
@@ -30,6 +30,22 @@ function failOn(response: { errors: string[] }): void {
 }
 
 /**
+ * Write the index with Node's file system rather than Pagefind's
+ * `writeFiles`: Pagefind's service panics on a full disk and its promise
+ * never settles, where a write here fails with ENOSPC like any other.
+ */
+async function writeIndex(index: PagefindIndex, siteDir: string): Promise<void> {
+  const { files, errors } = await index.getFiles();
+  failOn({ errors });
+  const dir = join(siteDir, SEARCH_INDEX_URL);
+  for (const file of files) {
+    const path = join(dir, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content);
+  }
+}
+
+/**
  * Index the given pages with Pagefind's Node API (no global install, no
  * network) and write the index into `siteDir`. The build passes its article
  * pages, from wherever each one is; they are indexed in URL order, so a full
@@ -42,7 +58,7 @@ export async function indexPages(pages: IndexedPage[], siteDir: string): Promise
       const batch = inOrder.slice(start, start + BATCH);
       for (const added of await Promise.all(batch.map((page) => index.addHTMLFile({ url: page.url, content: readFileSync(page.file, "utf8") })))) failOn(added);
     }
-    failOn(await index.writeFiles({ outputPath: join(siteDir, SEARCH_INDEX_URL) }));
+    await writeIndex(index, siteDir);
   });
 }
 
@@ -55,7 +71,7 @@ export async function indexSite(siteDir: string): Promise<{ pages: number }> {
   return withIndex(async (index) => {
     const added = await index.addDirectory({ path: siteDir });
     failOn(added);
-    failOn(await index.writeFiles({ outputPath: join(siteDir, SEARCH_INDEX_URL) }));
+    await writeIndex(index, siteDir);
     return { pages: added.page_count };
   });
 }

@@ -1,34 +1,9 @@
-import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { freePort, PROJECT, rawExport, tempDir, until } from "./helpers.js";
+import { freePort, freshClone, PROJECT, projectFiles, rawExport, sh, tempDir, until } from "./helpers.js";
 
-/** The project's files as a clone has them: tracked, or new and not ignored. */
-function projectFiles(): string[] {
-  const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: PROJECT, encoding: "utf8" });
-  if (listed.status !== 0) throw new Error(`git ls-files: ${listed.stderr}`);
-  return listed.stdout.split("\0").filter((file) => file !== "" && existsSync(join(PROJECT, file)));
-}
-
-/**
- * A copy of the repository alone in an empty folder, with no folder beside
- * it, as a user's clone is; the installed packages are linked in, since
- * installing them again would only time the registry.
- */
-function freshClone(): string {
-  const repo = join(tempDir("clone-"), "repo");
-  for (const file of projectFiles()) {
-    mkdirSync(dirname(join(repo, file)), { recursive: true });
-    cpSync(join(PROJECT, file), join(repo, file));
-  }
-  symlinkSync(join(PROJECT, "node_modules"), join(repo, "node_modules"), "dir");
-  return repo;
-}
-
-function sh(cwd: string, command: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync("sh", ["-c", command], { cwd, encoding: "utf8", env: { ...process.env, ...env }, timeout: 170_000 });
-}
 
 /** The README's command lines of shell code blocks that start with the given words. */
 function readmeCommands(start: string): string[] {

@@ -2,7 +2,7 @@ import type { AnyNode, Document, Element } from "domhandler";
 import { DomUtils, parseDocument } from "htmlparser2";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -71,8 +71,8 @@ export function runCli(script: string, args: string[], env: Record<string, strin
 }
 
 /** Build the site from an articles folder (the project's own by default) into a new temporary folder. */
-export function buildSite(articlesDir?: string, env: Record<string, string> = {}, out = join(tempDir("site-"), "_site")): BuildRun {
-  const args = ["--out", out, ...(articlesDir ? ["--articles", articlesDir] : [])];
+export function buildSite(articlesDir?: string, env: Record<string, string> = {}, out = join(tempDir("site-"), "_site"), options: string[] = []): BuildRun {
+  const args = ["--out", out, ...(articlesDir ? ["--articles", articlesDir] : []), ...options];
   const run = runCli("build.ts", args, env);
   return { out, status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
@@ -148,4 +148,31 @@ export async function until(what: string, check: () => Promise<boolean> | boolea
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`gave up waiting for ${what}`);
+}
+
+/** The project's files as a clone has them: tracked, or new and not ignored. */
+export function projectFiles(): string[] {
+  const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: PROJECT, encoding: "utf8" });
+  if (listed.status !== 0) throw new Error(`git ls-files: ${listed.stderr}`);
+  return listed.stdout.split("\0").filter((file) => file !== "" && existsSync(join(PROJECT, file)));
+}
+
+/**
+ * A copy of the repository alone in an empty folder, with no folder beside
+ * it, as a user's clone is; the installed packages are linked in, since
+ * installing them again would only time the registry.
+ */
+export function freshClone(): string {
+  const repo = join(tempDir("clone-"), "repo");
+  for (const file of projectFiles()) {
+    mkdirSync(dirname(join(repo, file)), { recursive: true });
+    cpSync(join(PROJECT, file), join(repo, file));
+  }
+  symlinkSync(join(PROJECT, "node_modules"), join(repo, "node_modules"), "dir");
+  return repo;
+}
+
+/** Run a shell command line, as a user types it. */
+export function sh(cwd: string, command: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
+  return spawnSync("sh", ["-c", command], { cwd, encoding: "utf8", env: { ...process.env, ...env }, timeout: 170_000 });
 }

@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LINKED_FIELDS, loadArchive, type Article } from "../src/archive.js";
-import { applyCommit, journalPath, readJournal, siteFiles, writeJournal } from "../src/incremental.js";
 import { articlesWith, buildSite, CHILDCARE, fileHashes, rawExport, readPage, runCli, tempDir, type BuildRun } from "./helpers.js";
 
 const SUMMARY = /^Built (\d+) pages of (\d+) articles into .* in [\d.]+ s(?: \((\d+) written, (\d+) unchanged\))?\n$/;
@@ -105,35 +104,5 @@ describe("incremental builds", () => {
     const small = runCli("build.ts", ["--articles", articles, "--out", out, "--pages-per-run", "7"]);
     expect(counts({ out, status: small.status, stdout: small.stdout, stderr: small.stderr }).pages).toBe(counts(one).pages);
     expect(fileHashes(out)).toEqual(fileHashes(one.out));
-  });
-});
-
-describe("an incremental build's commit", () => {
-  function write(dir: string, files: Record<string, string>): void {
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, file)), { recursive: true });
-      writeFileSync(join(dir, file), text);
-    }
-  }
-
-  it("cut short by a kill and done again (as the next build does) ends as a whole commit would", () => {
-    const parent = tempDir("commit-");
-    const out = join(parent, "_site");
-    const staged = join(parent, "._site.partial-999999");
-    write(out, { "a/index.html": "old a", "b/index.html": "old b", "pagefind/old.pf": "old index" });
-    write(staged, { "a/index.html": "new a", "c/d/index.html": "new c", "pagefind/new.pf": "new index" });
-    writeJournal({ out, staged, files: ["a/index.html", "c/d/index.html"], removed: ["b/index.html"], search: true });
-    // The killed build had moved one file into place.
-    renameSync(join(staged, "a/index.html"), join(out, "a/index.html"));
-
-    applyCommit(readJournal(out)!);
-
-    expect(siteFiles(out)).toEqual(["a/index.html", "c/d/index.html"]);
-    expect(readFileSync(join(out, "a/index.html"), "utf8")).toBe("new a");
-    expect(readFileSync(join(out, "pagefind/new.pf"), "utf8")).toBe("new index");
-    expect(existsSync(join(out, "pagefind/old.pf"))).toBe(false);
-    expect(existsSync(join(out, "b"))).toBe(false);
-    expect(existsSync(staged)).toBe(false);
-    expect(existsSync(journalPath(out))).toBe(false);
   });
 });

@@ -3,12 +3,13 @@ import { ARTICLES_DIR } from "../load.js";
 import { parseCommandLine, usageError } from "./args.js";
 
 const USAGE = `usage: npm run build [-- --out DIR] [--articles DIR] [--full] [--no-search] [--pages-per-run N]
-  --out DIR        where the site goes (default _site); replaced only when the whole build succeeded
+  --out DIR        where the site goes (default _site): an empty folder or one an earlier build stamped;
+                   replaced only when the whole build succeeded
   --articles DIR   the article files (default ${ARTICLES_DIR})
   --full           write every page, not only those whose inputs changed since the last build
   --no-search      leave out the search index (for timing the site on its own)
   --pages-per-run N  pages Eleventy writes per run (default ${PAGES_PER_RUN}); fewer use less memory
-exit status: 0 built, 1 bad article files, 2 usage or configuration error`;
+exit status: 0 built, 1 bad article files, 2 usage, configuration or environment error`;
 
 async function main(): Promise<number> {
   const parsed = parseCommandLine(
