@@ -291,7 +291,9 @@ export function findConflicts(records: SourcedRecord[]): Diagnostic[] {
     const { url } = item;
     const first = byUrl.get(url);
     if (first) {
-      problems.push({ file: item.file, line: item.headlineLine, message: `expected a unique article URL, found ${url} already used by ${first.file}:${first.headlineLine}` });
+      // Two names a reader cannot tell apart: one file copied in from a system that composes accents, one from a system that does not.
+      const lookAlike = first.file !== item.file && first.file.normalize("NFC") === item.file.normalize("NFC") ? " (the two file names differ only in Unicode normalisation, NFC and NFD)" : "";
+      problems.push({ file: item.file, line: item.headlineLine, message: `expected a unique article URL, found ${url} already used by ${first.file}:${first.headlineLine}${lookAlike}` });
     } else byUrl.set(url, item);
     const slug = sectionSlug(item.record.section);
     const namesake = bySlug.get(slug);

@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync, type Stats } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeFileSync, writeSync, type Stats } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { readRecord, writeRecord } from "./frontmatter.js";
 import { excerpt, firstParagraph } from "./markdown.js";
 import { parseExport } from "./parse.js";
+import { within } from "./output.js";
 import { RECORD_FIELDS, RecordFields, type ArticleRecord, type ParseResult } from "./record.js";
 import { compareText } from "./text.js";
 import { articleUrl } from "./urls.js";
@@ -259,17 +260,71 @@ export function saveParses(dir: string, code: string): void {
   saved = { dir, code, generation, keys };
 }
 
-/** The article file names of a folder, in a fixed order whatever the file system's. */
-function articleNames(dir: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
-  const names = entries.filter((entry) => entry.isFile() && readerFor(entry.name)).map((entry) => entry.name);
-  return names.sort(compareText);
+/** An article file found under the articles folder. */
+interface Entry {
+  /** Absolute path, a link's target for a symlink. */
+  path: string;
+  /** Path below the articles folder, `/`-separated, as messages show it. */
+  name: string;
+}
+
+const CONTROL = /\p{Cc}/u;
+
+/**
+ * The article files of a folder and its subfolders, in a fixed order
+ * whatever the file system's, and a problem for every other entry. Hidden
+ * files and folders (`.DS_Store`, an editor's swap file, `.git`) are
+ * passed over. A symbolic link is followed when it leads to a file inside
+ * the folder; one leading out of it could publish any file of the machine.
+ */
+function articleEntries(dir: string): { entries: Entry[]; problems: (Omit<Diagnostic, "file"> & { name: string })[] } {
+  const root = realpathSync(dir);
+  const entries: Entry[] = [];
+  const problems: (Omit<Diagnostic, "file"> & { name: string })[] = [];
+  const visit = (folder: string, prefix: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      if (entry.name.startsWith(".")) continue;
+      const name = `${prefix}${entry.name}`;
+      const path = join(folder, entry.name);
+      const problem = (message: string) => problems.push({ name, line: 1, message });
+      if (CONTROL.test(entry.name)) {
+        // Shown escaped, so that the message stays one line.
+        problems.push({ name: `${prefix}${JSON.stringify(entry.name).slice(1, -1)}`, line: 1, message: `expected a file name without control characters, found ${JSON.stringify(entry.name)}` });
+        continue;
+      }
+      if (entry.isDirectory()) {
+        visit(path, `${name}/`);
+        continue;
+      }
+      let target = path;
+      if (entry.isSymbolicLink()) {
+        try {
+          target = realpathSync(path);
+        } catch {
+          problem("expected a link to an article file, found a link that leads nowhere");
+          continue;
+        }
+        if (!within(target, root) || !statSync(target).isFile()) {
+          problem(`expected a link to an article file inside the articles folder, found a link to ${target}`);
+          continue;
+        }
+      }
+      if (!readerFor(entry.name)) {
+        const dot = entry.name.lastIndexOf(".");
+        problem(`expected an article file (a .txt export or a .md record), found ${dot > 0 ? `a ${entry.name.slice(dot)} file` : "a file without an extension"}`);
+        continue;
+      }
+      entries.push({ path: target, name });
+    }
+  };
+  visit(root, "");
+  return { entries: entries.sort((a, b) => compareText(a.name, b.name)), problems };
+}
+
+/** What reading a file failed on, when the machine is at fault and not the file. */
+function unreadable(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "EACCES" || code === "EPERM" || code === "EIO" ? `expected a file this user can read, found ${code === "EIO" ? "an input/output error" : "permission denied"} (${code})` : undefined;
 }
 
 /** Read every article of a folder, collecting the problems of all bad files. */
@@ -278,22 +333,32 @@ export function loadArticles(dir: string, cwd = process.cwd()): Loaded {
   const problems: Diagnostic[] = [];
   const folder = resolve(dir);
   const shown = relative(cwd, folder);
+  const shownName = (name: string) => (shown ? `${shown}${sep}${name}` : name);
   const loadedAt = Date.now();
   lastLoad = { keys: [], files: [] };
-  for (const name of articleNames(folder)) {
-    const path = `${folder}${sep}${name}`;
-    const file = shown ? `${shown}${sep}${name}` : name;
-    const stat = statSync(path);
-    let seen = stillSeen(path, stat);
-    if (!seen) {
-      const { key, result } = parseKeyed(readFileSync(path), name);
-      if (!result.record) {
-        problems.push(...result.problems.map((p) => ({ file, ...p })));
-        continue;
+  const listed = articleEntries(folder);
+  problems.push(...listed.problems.map(({ name, ...p }) => ({ file: shownName(name), ...p })));
+  for (const { path, name } of listed.entries) {
+    const file = shownName(name);
+    let seen: Seen | undefined;
+    try {
+      const stat = statSync(path);
+      seen = stillSeen(path, stat);
+      if (!seen) {
+        const { key, result } = parseKeyed(readFileSync(path), name);
+        if (!result.record) {
+          problems.push(...result.problems.map((p) => ({ file, ...p })));
+          continue;
+        }
+        seen = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, key };
+        if (loadedAt - Math.max(stat.mtimeMs, stat.ctimeMs) > TIMESTAMP_GRAIN_MS) seenFiles.set(path, seen);
+        else seenFiles.delete(path);
       }
-      seen = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, key };
-      if (loadedAt - Math.max(stat.mtimeMs, stat.ctimeMs) > TIMESTAMP_GRAIN_MS) seenFiles.set(path, seen);
-      else seenFiles.delete(path);
+    } catch (error) {
+      const message = unreadable(error);
+      if (!message) throw error;
+      problems.push({ file, line: 1, message, environment: true });
+      continue;
     }
     const { result, url, summary } = parsed.get(seen.key)!;
     lastLoad.keys.push(seen.key);

@@ -31,6 +31,8 @@ export function selectPages(next: { archive: Archive; selection: RenderSelection
  */
 export function archivePlugin(eleventyConfig: UserConfig, { articlesDir }: ArchivePluginOptions): void {
   eleventyConfig.addWatchTarget(`${articlesDir}/`);
+  // Article files are data, read by the archive's own loader: a template dropped among them must never run.
+  eleventyConfig.ignores.add(`${articlesDir}/**`);
   eleventyConfig.addGlobalData("paths", PATHS);
   eleventyConfig.addGlobalData("site", () => siteMetadata());
   const archive = () => pinned?.archive ?? loadArchive(articlesDir);

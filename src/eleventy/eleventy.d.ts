@@ -5,6 +5,7 @@ declare module "@11ty/eleventy/UserConfig" {
     addFilter(name: string, filter: (...args: never[]) => unknown): void;
     addGlobalData(name: string, data: unknown): void;
     addWatchTarget(path: string): void;
+    readonly ignores: { add(glob: string): void };
     addExtension(extension: string, options: { key: string }): void;
     on(event: string, listener: (...args: never[]) => unknown): void;
   }
