@@ -34,7 +34,11 @@ export function siteMetadata(env: Record<string, string | undefined> = process.e
   if (!/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash) {
     throw new Error(`SITE_URL: expected an absolute http(s) URL without query or fragment, found ${JSON.stringify(override)}`);
   }
-  return { ...SITE, url: parsed.href.replace(/\/+$/, "") };
+  // Every page would carry them.
+  if (parsed.username || parsed.password) throw new Error("SITE_URL: expected a URL without a user name or password, found one with credentials (not shown)");
+  // Pages link to each other from the root: a site under a sub-folder would break.
+  if (parsed.pathname !== "/") throw new Error(`SITE_URL: expected the site's origin, without a path (a site under a sub-folder is not supported), found ${JSON.stringify(override)}`);
+  return { ...SITE, url: parsed.origin };
 }
 
 /** An absolute URL for a site path. */
