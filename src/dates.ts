@@ -12,7 +12,8 @@ const LOCALE = "en-GB";
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** True when `text` is `YYYY-MM-DD` and names a day that exists. */
-export const isCalendarDate = memo((text) => ISO_DATE.test(text) && asCalendarDate(text).isValid);
+// Year 0000 parses, but no HTML <time> or Atom date may carry it.
+export const isCalendarDate = memo((text) => ISO_DATE.test(text) && !text.startsWith("0000") && asCalendarDate(text).isValid);
 
 function inZone(date: string): DateTime {
   return DateTime.fromISO(date, { zone: ARCHIVE_ZONE, locale: LOCALE });

@@ -1,4 +1,4 @@
-import { splitLines } from "./text.js";
+import { NOT_TEXT, splitLines } from "./text.js";
 
 /**
  * Exports must be UTF-8 text. Anything else is refused with the line where it
@@ -42,8 +42,6 @@ function firstInvalidByte(bytes: Uint8Array): number {
   return at;
 }
 
-// C0 controls other than tab, line feed, form feed and carriage return, and the noncharacters U+FFFE and U+FFFF (not allowed in XML feeds), do not occur in text.
-const CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f\u007f\ufffe\uffff]/;
 
 export function decodeText(bytes: Uint8Array): Decoded {
   // No encoding an export could be in has NUL bytes, and images, PDFs and
@@ -58,7 +56,7 @@ export function decodeText(bytes: Uint8Array): Decoded {
     const hex = bytes[at].toString(16).toUpperCase().padStart(2, "0");
     return { line: lineAt(bytes, at), message: `expected UTF-8 text, found byte 0x${hex} that is not UTF-8 (Latin-1 or another encoding?); save the file as UTF-8` };
   }
-  const control = CONTROL.exec(text);
+  const control = NOT_TEXT.exec(text);
   if (control) {
     const line = splitLines(text.slice(0, control.index)).length;
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");

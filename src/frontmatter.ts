@@ -47,6 +47,9 @@ export function readRecord(text: string): ParseResult {
   if (!/^---[ \t]*\r?\n/.test(text)) {
     return { record: null, problems: [{ line: 1, message: `expected front matter starting with "---", found ${JSON.stringify(text.split(/\r?\n/, 1)[0].slice(0, 60))}` }] };
   }
+  const lines = text.split(/\r?\n/);
+  const closing = lines.findIndex((line, i) => i > 0 && /^---\s*$/.test(line));
+  if (closing < 0) return { record: null, problems: [{ line: lines.length, message: 'expected a line "---" closing the front matter, found the end of the file' }] };
   let parsed: matter.GrayMatterFile<string>;
   try {
     // A fresh object each call: gray-matter caches by content only when no options are given.
@@ -62,8 +65,6 @@ export function readRecord(text: string): ParseResult {
     return { record: null, problems: [{ line: 2, message: "expected front matter fields (key: value), found something else" }] };
   }
   const result = validateRecord(normaliseFields(data as Record<string, unknown>), parsed.content.replace(/\u00a0/g, " "));
-  const lines = text.split(/\r?\n/);
-  const closing = lines.findIndex((line, i) => i > 0 && /^---\s*$/.test(line));
   const lineOf = (field: string): number => {
     if (field === "body") return closing + 2;
     const at = lines.findIndex((line, i) => i > 0 && i < closing && line.startsWith(`${field}:`));

@@ -25,8 +25,9 @@ interface Line {
 const BREADCRUMB = /^Home ?> ?([^>]+)$/;
 const UPDATED = /^Updated ?: ?(.*)$/;
 const BYLINE = /^By ?\( ?(.*?) ?\)$/;
-// Lines that were meant as the Updated or By line, even if malformed: never a headline.
-const HEADER_LIKE = /^(Updated ?(:|\d)|By ?\()/;
+// Lines that were meant as the Updated or By line, even if malformed: never a headline. Only
+// their whole forms count: "Updated 2023 guidelines released" and "By (popular) demand, …" are headlines.
+const HEADER_LIKE = /^(Updated ?:|Updated ?\d{4}-\d{1,2}-\d{1,2}$|By ?\(.*\)$)/;
 
 // `<one sentence>. CHINA DAILY`: a sentence, then a credit of capitals only.
 const SENTENCE_BREAK = /[.!?]["”’)]? /g;

@@ -1,5 +1,6 @@
 import { isCalendarDate } from "./dates.js";
 import { quote } from "./diagnostics.js";
+import { NOT_TEXT } from "./text.js";
 
 /** The sidebar teaser some exports end with: another article's headline and summary. */
 export interface Teaser {
@@ -73,13 +74,20 @@ const OPTIONAL_TEXT_FIELDS = ["caption", "credit"] as const;
 
 function describe(value: unknown): string {
   if (value === null || value === undefined) return "nothing";
-  if (typeof value === "string") return value.trim() === "" ? "empty text" : quote(value);
+  if (typeof value === "string") {
+    const unwritable = NOT_TEXT.exec(value);
+    if (unwritable) return `the character U+${unwritable[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")} in ${quote(value.replace(new RegExp(NOT_TEXT, "gu"), "\uFFFD"))}`;
+    return value.trim() === "" ? "empty text" : quote(value);
+  }
   if (Array.isArray(value)) return "a list";
   return typeof value === "object" ? "a mapping" : `${typeof value} ${String(value)}`;
 }
 
+// A YAML escape such as "\u0000" can write into a field what no file of text holds.
+const UNWRITABLE = new RegExp(`${NOT_TEXT.source}|[\\r\\n]`, "u");
+
 function isText(value: unknown): value is string {
-  return typeof value === "string" && value.trim() !== "" && !/[\r\n]/.test(value);
+  return typeof value === "string" && value.trim() !== "" && !UNWRITABLE.test(value);
 }
 
 /**

@@ -40,3 +40,11 @@ export function memo<T>(compute: (text: string) => T): (text: string) => T {
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
+
+/**
+ * Characters that do not occur in text: C0 controls other than tab, line
+ * feed, form feed and carriage return, DEL, lone surrogates (a YAML escape
+ * can write one), and the noncharacters U+FFFE and U+FFFF, which XML feeds
+ * cannot carry.
+ */
+export const NOT_TEXT = /[\u0000-\u0008\u000b\u000e-\u001f\u007f\p{Cs}\ufffe\uffff]/u;

@@ -27,12 +27,16 @@ function fold(text: string): string {
 // A letter or digit that has no place in a slug: CJK, Cyrillic, Arabic and the like.
 const UNSPELT = /[^\P{L}a-z]|[^\P{N}0-9]/u;
 
+// File systems cap a name at 255 bytes; a slug stays well below, its end standing for what is cut.
+const SLUG_MAX = 120;
+
 function slugOf(text: string, fallbackPrefix: string): string {
   const folded = fold(text);
   const slug = folded.replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   // Text with no a-z0-9 at all (CJK, emoji, punctuation) still needs a stable, URL-safe name.
   if (!slug) return `${fallbackPrefix}-${shortHash(text)}`;
-  // Headlines that differ only in letters the slug cannot hold must not share a URL.
+  // Headlines that differ only in letters the slug cannot hold, or in what a long slug leaves out, must not share a URL.
+  if (slug.length > SLUG_MAX) return `${slug.slice(0, SLUG_MAX - 11).replace(/-[^-]*$/, "")}-${shortHash(text)}`;
   return UNSPELT.test(folded) ? `${slug}-${shortHash(text)}` : slug;
 }
 
