@@ -22,6 +22,10 @@ export function formatReport(result: CheckResult, options: { externalList?: bool
     for (const { url, pages } of result.external) lines.push(`  ${url}  <- ${pages.join(", ")}`);
   }
   const s = result.summary;
+  if (s.notValidated.length) {
+    if (lines.length) lines.push("");
+    lines.push(`⚠ ${plural(s.notValidated.length, "page")} too large for HTML validation, checked by the other rules only: ${s.notValidated.join(", ")}`);
+  }
   const checked = `${plural(s.pages, "page")}, ${plural(s.files, "file")}, ${plural(s.articles, "article")}, ${plural(s.internalLinks, "internal link")}, ${plural(s.externalLinks, "external link")} (${s.externalChecked ? "fetched" : "not fetched"})`;
   const time = options.ms === undefined ? "" : ` in ${(options.ms / 1000).toFixed(2)} s`;
   if (lines.length) lines.push("");
