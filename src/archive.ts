@@ -1,4 +1,4 @@
-import { dateParts, readableDate, readableMonth } from "./dates.js";
+import { dateParts, latestPlausibleDate, readableDate, readableMonth } from "./dates.js";
 import { ContentError, type Diagnostic } from "./diagnostics.js";
 import { loadArticles, type SourcedRecord } from "./load.js";
 import { RecordFields, type ArticleRecord } from "./record.js";
@@ -386,10 +386,18 @@ function sameRecords(a: SourcedRecord[], b: SourcedRecord[]): boolean {
   return a.length === b.length && a.every((item, i) => item.record === b[i].record && item.file === b[i].file);
 }
 
+/** Dates a typo pushed into the future (2203 for 2023) would open year pages no reader expects. */
+function futureDates(records: SourcedRecord[], now: number): Diagnostic[] {
+  const latest = latestPlausibleDate(now);
+  return records
+    .filter((item) => item.record.date > latest)
+    .map((item) => ({ file: item.file, line: item.headlineLine, message: `expected a publication date no later than a year from today (${latest}), found ${item.record.date}` }));
+}
+
 /** Read, validate and model the archive of a folder; every bad file is reported at once. */
-export function loadArchive(dir: string): Archive {
+export function loadArchive(dir: string, now = Date.now()): Archive {
   const { records, problems } = loadArticles(dir);
-  const all = [...problems, ...findConflicts(records)].sort((a, b) => compareText(a.file, b.file) || a.line - b.line);
+  const all = [...problems, ...findConflicts(records), ...futureDates(records, now)].sort((a, b) => compareText(a.file, b.file) || a.line - b.line);
   if (all.length > 0) throw new ContentError(all);
   if (lastLoad && sameRecords(lastLoad.records, records)) return lastLoad.archive;
   lastLoad = { records, archive: buildArchive(records) };

@@ -11,8 +11,7 @@ const LOCALE = "en-GB";
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** True when `text` is `YYYY-MM-DD` and names a day that exists. */
-// Year 0000 parses, but no HTML <time> or Atom date may carry it.
+/** True when `text` is `YYYY-MM-DD` and names a day that exists; year 0000 parses, but no HTML <time> or Atom date may carry it. */
 export const isCalendarDate = memo((text) => ISO_DATE.test(text) && !text.startsWith("0000") && asCalendarDate(text).isValid);
 
 function inZone(date: string): DateTime {
@@ -54,4 +53,9 @@ export function readableDate(date: string): string {
 /** `August 2021` for a `YYYY-MM` month. */
 export function readableMonth(year: string, month: string): string {
   return `${MONTH_NAMES[Number(month) - 1]} ${year}`;
+}
+
+/** The calendar date in the archive's zone a year after `now`: no published article is dated later. */
+export function latestPlausibleDate(now: number): string {
+  return DateTime.fromMillis(now, { zone: ARCHIVE_ZONE }).plus({ years: 1 }).toISODate()!;
 }

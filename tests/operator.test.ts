@@ -355,6 +355,12 @@ describe("bad records and exports get a clear file:line", () => {
     expect(run.stderr).toMatch(message);
   });
 
+  it("refuses a date a typo pushed far into the future", () => {
+    const run = buildSite(articlesWith({ "typo.txt": rawExport({ section: "Biz updates", headline: "Typo", date: "2203-04-14", paragraphs: ["x"] }) }));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/typo\.txt:\d+: expected a publication date no later than a year from today \(\d{4}-\d{2}-\d{2}\), found 2203-04-14/);
+  });
+
   it("accepts headlines that begin like a header line", () => {
     const articles = articlesWith({
       "a.txt": rawExport({ section: "Biz updates", headline: "Updated 2023 guidelines released", date: "2023-05-01", paragraphs: ["x"] }),
