@@ -1,6 +1,6 @@
 import { dateParts, latestPlausibleDate, readableDate, readableMonth } from "./dates.js";
 import { ContentError, type Diagnostic } from "./diagnostics.js";
-import { loadArticles, type SourcedRecord } from "./load.js";
+import { ParseCache, type SourcedRecord } from "./load.js";
 import { RecordFields, type ArticleRecord } from "./record.js";
 import { compareText } from "./text.js";
 import {
@@ -377,11 +377,6 @@ export function buildArchive(records: SourcedRecord[]): Archive {
   };
 }
 
-// The model of the last load. The build validates the archive before Eleventy
-// loads it again, and the dev server reloads it on every change of any file:
-// when the parse cache hands back the very same records, so is the model.
-let lastLoad: { records: SourcedRecord[]; archive: Archive } | undefined;
-
 function sameRecords(a: SourcedRecord[], b: SourcedRecord[]): boolean {
   return a.length === b.length && a.every((item, i) => item.record === b[i].record && item.file === b[i].file);
 }
@@ -395,11 +390,14 @@ function futureDates(records: SourcedRecord[], now: number): Diagnostic[] {
 }
 
 /** Read, validate and model the archive of a folder; every bad file is reported at once. */
-export function loadArchive(dir: string, now = Date.now()): Archive {
-  const { records, problems } = loadArticles(dir);
+export function loadArchive(dir: string, { cache = new ParseCache(), now = Date.now() }: { cache?: ParseCache; now?: number } = {}): Archive {
+  const { records, problems } = cache.load(dir);
   const all = [...problems, ...findConflicts(records), ...futureDates(records, now)].sort((a, b) => compareText(a.file, b.file) || a.line - b.line);
   if (all.length > 0) throw new ContentError(all);
-  if (lastLoad && sameRecords(lastLoad.records, records)) return lastLoad.archive;
-  lastLoad = { records, archive: buildArchive(records) };
-  return lastLoad.archive;
+  // The dev server reloads on every change of any file: when the cache hands back the very same records, so is the model.
+  const last = cache.lastArchive;
+  if (last && sameRecords(last.records, records)) return last.archive;
+  const archive = buildArchive(records);
+  cache.lastArchive = { records, archive };
+  return archive;
 }

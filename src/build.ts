@@ -5,8 +5,8 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { loadArchive, type Archive } from "./archive.js";
 import { ContentError } from "./diagnostics.js";
-import { ARTICLES_DIR, restoreParses, saveParses } from "./load.js";
-import { selectPages } from "./eleventy/archive-plugin.js";
+import { ARTICLES_DIR, ParseCache } from "./load.js";
+import { configureSite } from "./eleventy/site-config.js";
 import { cacheDir, codeFingerprint, forgetManifest, manifestPath, pageFingerprints, readManifest, unchangedPages, writeManifest } from "./incremental.js";
 import { lock, tryLock, type Lock } from "./owner.js";
 import { guardOutput, guardReplaceable, OutputError, outputFor, recover, swapIn, takeUnchanged } from "./output.js";
@@ -61,12 +61,12 @@ function findCause(error: unknown): ContentError | undefined {
 export const PAGES_PER_RUN = 2500;
 
 /** Save the parses unless another build is saving them at this moment: its parses will do. */
-function saveParsesAlone(dir: string, code: string): void {
+function saveParsesAlone(cache: ParseCache, dir: string, code: string): void {
   mkdirSync(dir, { recursive: true });
   const taken = tryLock(join(dir, "parses.lock"));
   if (!("release" in taken)) return;
   try {
-    saveParses(dir, code);
+    cache.save(dir, code);
   } finally {
     taken.release();
   }
@@ -111,9 +111,9 @@ function garbageCollector(): () => void {
 
 /** One Eleventy run writing the selected pages into `out`; returns how many it wrote. */
 async function writePages(projectDir: string, out: string, archive: Archive, selection: RenderSelection): Promise<number> {
-  selectPages({ archive, selection });
   const eleventy = new Eleventy(join(projectDir, "content"), out, {
-    configPath: join(projectDir, ".eleventy.ts"),
+    configPath: false,
+    config: (eleventyConfig) => configureSite(eleventyConfig, { archive, selection }),
     quietMode: true,
   });
   eleventy.setIsVerbose(false);
@@ -210,11 +210,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const { mixed } = recover(output);
     const code = codeFingerprint(projectDir);
     const parses = cacheDir(projectDir);
-    restoreParses(parses, code);
+    const cache = new ParseCache();
+    cache.restore(parses, code);
     // Content errors are reported before Eleventy starts, once, in file:line form.
     let archive: Archive;
     try {
-      archive = loadArchive(articlesDir);
+      archive = loadArchive(articlesDir, { cache });
     } catch (error) {
       if (error instanceof ContentError) throw new BuildError(error.message, error.exitCode);
       throw error;
@@ -249,13 +250,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     forgetManifest(manifest);
     await writing(output.live, () => swapIn(output, (now) => (swapping = now)));
     writeManifest(manifest, code, fingerprints);
-    saveParsesAlone(parses, code);
+    saveParsesAlone(cache, parses, code);
     return { pages: written + unchanged.size, articles: archive.articles.length, written, ms: performance.now() - started };
   } catch (error) {
     await removeWhenSettled(output.staging);
     throw error;
   } finally {
-    selectPages(undefined);
     release();
     if (deferred) process.kill(process.pid, deferred);
   }

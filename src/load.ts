@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeFileSync, writeSync, type Stats } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
+import type { Archive } from "./archive.js";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { readRecord, writeRecord } from "./frontmatter.js";
@@ -52,33 +53,12 @@ interface Parsed {
   summary: string;
 }
 
-// Parsed files by content: a build parses each file once even though the
-// build CLI and Eleventy both load the archive, and a rebuild of the dev
-// server re-parses only files whose bytes changed.
-const parsed = new Map<string, Parsed>();
-
 function cacheKey(bytes: Uint8Array, name: string): string {
   return `${name.slice(name.lastIndexOf(".")).toLowerCase()}:${createHash("sha1").update(bytes).digest("base64")}`;
 }
 
 /** Parse the bytes of one article file. */
 export function parseFile(bytes: Uint8Array, name: string): ParseResult {
-  return parseKeyed(bytes, name).result;
-}
-
-function parseKeyed(bytes: Uint8Array, name: string): { key: string; result: ParseResult } {
-  const key = cacheKey(bytes, name);
-  let entry = parsed.get(key);
-  if (!entry) {
-    const result = parseUncached(bytes, name);
-    const { record } = result;
-    parsed.set(key, (entry = record ? { result, url: articleUrl(record), summary: excerpt(firstParagraph(record.body)) } : { result, url: "", summary: "" }));
-    unsaved = true;
-  }
-  return { key, result: entry.result };
-}
-
-function parseUncached(bytes: Uint8Array, name: string): ParseResult {
   const decoded = decodeText(bytes);
   if (!("text" in decoded)) return { record: null, problems: [decoded] };
   const reader = readerFor(name);
@@ -105,21 +85,6 @@ interface Seen {
 // trusted until a later load finds it older.
 const TIMESTAMP_GRAIN_MS = 2000;
 
-/** Well-formed article files by absolute path. */
-const seenFiles = new Map<string, Seen>();
-
-function stillSeen(path: string, stat: Stats): Seen | undefined {
-  const seen = seenFiles.get(path);
-  if (!seen || seen.size !== stat.size || seen.mtimeMs !== stat.mtimeMs || seen.ctimeMs !== stat.ctimeMs || seen.ino !== stat.ino) return undefined;
-  return parsed.has(seen.key) ? seen : undefined;
-}
-
-// What the last loadArticles found: the content keys of its well-formed
-// files and those of them whose metadata can be trusted, which a saved cache keeps.
-let lastLoad: { keys: string[]; files: [string, Seen][] } = { keys: [], files: [] };
-// Whether anything was parsed that a saved cache does not hold yet.
-let unsaved = false;
-
 /**
  * The saved cache, in a folder of its own:
  * - `files.json` lists the files of the last load with their metadata and content keys;
@@ -135,8 +100,6 @@ let unsaved = false;
 const FILES_FILE = "files.json";
 const PARSES_FILE = "parses";
 const BODIES_FILE = "bodies";
-
-let saved: { dir: string; code: string; generation: string; keys: Set<string> } | undefined;
 
 type SavedParse = [key: string, headlineLine: number, fields: Omit<ArticleRecord, "body">, url: string, summary: string, bodyStart: number, bodyBytes: number];
 
@@ -165,99 +128,6 @@ class SavedRecord extends RecordFields {
 function firstLine(bytes: Buffer): { value: unknown; end: number } {
   const end = bytes.indexOf(0x0a);
   return { value: end < 0 ? undefined : JSON.parse(bytes.toString("utf8", 0, end)), end };
-}
-
-/**
- * Seed the caches from what an earlier build with the same code saved, so a
- * rebuild of a large archive reads and parses only the files that changed.
- */
-export function restoreParses(dir: string, code: string): void {
-  const keys = new Set<string>();
-  let generation: string;
-  // Whether the saved parses were read to their end: only then are later parses appended to them.
-  let whole = false;
-  try {
-    const heads = readFileSync(join(dir, PARSES_FILE));
-    const first = firstLine(heads);
-    const [savedCode, savedGeneration] = first.value as [string, string];
-    const bodies = openSync(join(dir, BODIES_FILE), "r");
-    const bodiesHead = Buffer.alloc(JSON.stringify(savedGeneration).length + 1);
-    readSync(bodies, bodiesHead, 0, bodiesHead.length, 0);
-    if (savedCode !== code || firstLine(bodiesHead).value !== savedGeneration) {
-      closeSync(bodies);
-      return;
-    }
-    generation = savedGeneration;
-    const bodiesSize = fstatSync(bodies).size;
-    const lines = heads.toString("utf8", first.end + 1);
-    for (let start = 0; start < lines.length; ) {
-      const end = lines.indexOf("\n", start);
-      if (end < 0) throw new Error("a parse cut short");
-      const [key, headlineLine, fields, url, summary, bodyStart, bodyBytes] = JSON.parse(lines.slice(start, end)) as SavedParse;
-      if (bodyStart + bodyBytes > bodiesSize) throw new Error("a body cut short");
-      keys.add(key);
-      if (!parsed.has(key)) parsed.set(key, { result: { record: new SavedRecord(fields, bodies, bodyStart, bodyBytes), headlineLine, problems: [] }, url, summary });
-      start = end + 1;
-    }
-    whole = true;
-  } catch {
-    // No cache yet, or one cut short by a killed build: what came before the cut still counts.
-  }
-  if (keys.size === 0) return;
-  saved = whole ? { dir, code, generation: generation!, keys } : undefined;
-  try {
-    const files = JSON.parse(readFileSync(join(dir, FILES_FILE), "utf8")) as { code: string; files: [string, Seen][] };
-    if (files.code === code) for (const [path, seen] of files.files) if (keys.has(seen.key)) seenFiles.set(path, seen);
-  } catch {
-    // Without it, every file is read once more.
-  }
-}
-
-/**
- * Save what the last load parsed that is not saved yet, and the metadata of
- * its files. Processes that may save at the same time must take turns.
- */
-export function saveParses(dir: string, code: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, FILES_FILE), JSON.stringify({ code, files: lastLoad.files }));
-  const live = lastLoad.keys;
-  // Appending while most saved parses are still of use; otherwise writing anew without the dead ones.
-  const append = saved?.dir === dir && saved.code === code && saved.keys.size <= 2 * live.length;
-  if (append && !unsaved) return;
-  unsaved = false;
-  const generation = append ? saved!.generation : randomUUID();
-  const keys = append ? saved!.keys : new Set<string>();
-  // Written anew beside the old files and put in their place, which the bodies of restored records still read.
-  const [parsesPath, bodiesPath] = [PARSES_FILE, BODIES_FILE].map((name) => join(dir, append ? name : `${name}.new`));
-  const heads = openSync(parsesPath, append ? "a" : "w");
-  const bodies = openSync(bodiesPath, append ? "a" : "w");
-  try {
-    if (!append) {
-      writeSync(heads, `${JSON.stringify([code, generation])}\n`);
-      writeSync(bodies, `${JSON.stringify(generation)}\n`);
-    }
-    let bodyStart = fstatSync(bodies).size;
-    for (const key of live) {
-      if (keys.has(key)) continue;
-      const { result, url, summary } = parsed.get(key)!;
-      const record = result.record!;
-      const fields = Object.fromEntries(RECORD_FIELDS.map((field) => [field, record[field]])) as SavedParse[2];
-      const body = Buffer.from(record.body, "utf8");
-      // The body first: a parse is never saved before its body.
-      writeSync(bodies, body);
-      writeSync(heads, `${JSON.stringify([key, result.headlineLine ?? 1, fields, url, summary, bodyStart, body.length] satisfies SavedParse)}\n`);
-      bodyStart += body.length;
-      keys.add(key);
-    }
-  } finally {
-    closeSync(heads);
-    closeSync(bodies);
-  }
-  if (!append) {
-    renameSync(bodiesPath, join(dir, BODIES_FILE));
-    renameSync(parsesPath, join(dir, PARSES_FILE));
-  }
-  saved = { dir, code, generation, keys };
 }
 
 /** An article file found under the articles folder. */
@@ -327,45 +197,179 @@ function unreadable(error: unknown): string | undefined {
   return code === "EACCES" || code === "EPERM" || code === "EIO" ? `expected a file this user can read, found ${code === "EIO" ? "an input/output error" : "permission denied"} (${code})` : undefined;
 }
 
-/** Read every article of a folder, collecting the problems of all bad files. */
-export function loadArticles(dir: string, cwd = process.cwd()): Loaded {
-  const records: SourcedRecord[] = [];
-  const problems: Diagnostic[] = [];
-  const folder = resolve(dir);
-  const shown = relative(cwd, folder);
-  const shownName = (name: string) => (shown ? `${shown}${sep}${name}` : name);
-  const loadedAt = Date.now();
-  lastLoad = { keys: [], files: [] };
-  const listed = articleEntries(folder);
-  problems.push(...listed.problems.map(({ name, ...p }) => ({ file: shownName(name), ...p })));
-  for (const { path, name } of listed.entries) {
-    const file = shownName(name);
-    let seen: Seen | undefined;
-    try {
-      const stat = statSync(path);
-      seen = stillSeen(path, stat);
-      if (!seen) {
-        const { key, result } = parseKeyed(readFileSync(path), name);
-        if (!result.record) {
-          problems.push(...result.problems.map((p) => ({ file, ...p })));
-          continue;
-        }
-        seen = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, key };
-        if (loadedAt - Math.max(stat.mtimeMs, stat.ctimeMs) > TIMESTAMP_GRAIN_MS) seenFiles.set(path, seen);
-        else seenFiles.delete(path);
-      }
-    } catch (error) {
-      const message = unreadable(error);
-      if (!message) throw error;
-      problems.push({ file, line: 1, message, environment: true });
-      continue;
+/**
+ * The parses of one process and what it saves of them: a build parses each
+ * file once, a rebuild of the dev server re-parses only files whose bytes
+ * changed, and a later build restores what an earlier one saved. Created
+ * by whoever loads an archive and handed to the loaders, never shared
+ * through the module.
+ */
+export class ParseCache {
+  /** Parsed files by content key. */
+  readonly #parsed = new Map<string, Parsed>();
+  /** Well-formed article files by absolute path. */
+  readonly #seenFiles = new Map<string, Seen>();
+  // What the last load found: the content keys of its well-formed files and
+  // those of them whose metadata can be trusted, which a saved cache keeps.
+  #lastLoad: { keys: string[]; files: [string, Seen][] } = { keys: [], files: [] };
+  // Whether anything was parsed that a saved cache does not hold yet.
+  #unsaved = false;
+  #saved: { dir: string; code: string; generation: string; keys: Set<string> } | undefined;
+  /** The site model of the last load, which a load of the very same records gives again. */
+  lastArchive: { records: SourcedRecord[]; archive: Archive } | undefined;
+
+  #parseKeyed(bytes: Uint8Array, name: string): { key: string; result: ParseResult } {
+    const key = cacheKey(bytes, name);
+    let entry = this.#parsed.get(key);
+    if (!entry) {
+      const result = parseFile(bytes, name);
+      const { record } = result;
+      this.#parsed.set(key, (entry = record ? { result, url: articleUrl(record), summary: excerpt(firstParagraph(record.body)) } : { result, url: "", summary: "" }));
+      this.#unsaved = true;
     }
-    const { result, url, summary } = parsed.get(seen.key)!;
-    lastLoad.keys.push(seen.key);
-    if (seenFiles.get(path) === seen) lastLoad.files.push([path, seen]);
-    records.push({ record: result.record!, file, headlineLine: result.headlineLine ?? 1, contentKey: seen.key, url, summary });
+    return { key, result: entry.result };
   }
-  return { records, problems };
+
+  #stillSeen(path: string, stat: Stats): Seen | undefined {
+    const seen = this.#seenFiles.get(path);
+    if (!seen || seen.size !== stat.size || seen.mtimeMs !== stat.mtimeMs || seen.ctimeMs !== stat.ctimeMs || seen.ino !== stat.ino) return undefined;
+    return this.#parsed.has(seen.key) ? seen : undefined;
+  }
+
+  /**
+   * Seed the caches from what an earlier build with the same code saved, so a
+   * rebuild of a large archive reads and parses only the files that changed.
+   */
+  restore(dir: string, code: string): void {
+    const keys = new Set<string>();
+    let generation: string;
+    // Whether the saved parses were read to their end: only then are later parses appended to them.
+    let whole = false;
+    try {
+      const heads = readFileSync(join(dir, PARSES_FILE));
+      const first = firstLine(heads);
+      const [savedCode, savedGeneration] = first.value as [string, string];
+      const bodies = openSync(join(dir, BODIES_FILE), "r");
+      const bodiesHead = Buffer.alloc(JSON.stringify(savedGeneration).length + 1);
+      readSync(bodies, bodiesHead, 0, bodiesHead.length, 0);
+      if (savedCode !== code || firstLine(bodiesHead).value !== savedGeneration) {
+        closeSync(bodies);
+        return;
+      }
+      generation = savedGeneration;
+      const bodiesSize = fstatSync(bodies).size;
+      const lines = heads.toString("utf8", first.end + 1);
+      for (let start = 0; start < lines.length; ) {
+        const end = lines.indexOf("\n", start);
+        if (end < 0) throw new Error("a parse cut short");
+        const [key, headlineLine, fields, url, summary, bodyStart, bodyBytes] = JSON.parse(lines.slice(start, end)) as SavedParse;
+        if (bodyStart + bodyBytes > bodiesSize) throw new Error("a body cut short");
+        keys.add(key);
+        if (!this.#parsed.has(key)) this.#parsed.set(key, { result: { record: new SavedRecord(fields, bodies, bodyStart, bodyBytes), headlineLine, problems: [] }, url, summary });
+        start = end + 1;
+      }
+      whole = true;
+    } catch {
+      // No cache yet, or one cut short by a killed build: what came before the cut still counts.
+    }
+    if (keys.size === 0) return;
+    this.#saved = whole ? { dir, code, generation: generation!, keys } : undefined;
+    try {
+      const files = JSON.parse(readFileSync(join(dir, FILES_FILE), "utf8")) as { code: string; files: [string, Seen][] };
+      if (files.code === code) for (const [path, seen] of files.files) if (keys.has(seen.key)) this.#seenFiles.set(path, seen);
+    } catch {
+      // Without it, every file is read once more.
+    }
+  }
+
+  /**
+   * Save what the last load parsed that is not saved yet, and the metadata of
+   * its files. Processes that may save at the same time must take turns.
+   */
+  save(dir: string, code: string): void {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, FILES_FILE), JSON.stringify({ code, files: this.#lastLoad.files }));
+    const live = this.#lastLoad.keys;
+    // Appending while most saved parses are still of use; otherwise writing anew without the dead ones.
+    const saved = this.#saved;
+    const append = saved?.dir === dir && saved.code === code && saved.keys.size <= 2 * live.length;
+    if (append && !this.#unsaved) return;
+    this.#unsaved = false;
+    const generation = append ? saved!.generation : randomUUID();
+    const keys = append ? saved!.keys : new Set<string>();
+    // Written anew beside the old files and put in their place, which the bodies of restored records still read.
+    const [parsesPath, bodiesPath] = [PARSES_FILE, BODIES_FILE].map((name) => join(dir, append ? name : `${name}.new`));
+    const heads = openSync(parsesPath, append ? "a" : "w");
+    const bodies = openSync(bodiesPath, append ? "a" : "w");
+    try {
+      if (!append) {
+        writeSync(heads, `${JSON.stringify([code, generation])}\n`);
+        writeSync(bodies, `${JSON.stringify(generation)}\n`);
+      }
+      let bodyStart = fstatSync(bodies).size;
+      for (const key of live) {
+        if (keys.has(key)) continue;
+        const { result, url, summary } = this.#parsed.get(key)!;
+        const record = result.record!;
+        const fields = Object.fromEntries(RECORD_FIELDS.map((field) => [field, record[field]])) as SavedParse[2];
+        const body = Buffer.from(record.body, "utf8");
+        // The body first: a parse is never saved before its body.
+        writeSync(bodies, body);
+        writeSync(heads, `${JSON.stringify([key, result.headlineLine ?? 1, fields, url, summary, bodyStart, body.length] satisfies SavedParse)}\n`);
+        bodyStart += body.length;
+        keys.add(key);
+      }
+    } finally {
+      closeSync(heads);
+      closeSync(bodies);
+    }
+    if (!append) {
+      renameSync(bodiesPath, join(dir, BODIES_FILE));
+      renameSync(parsesPath, join(dir, PARSES_FILE));
+    }
+    this.#saved = { dir, code, generation, keys };
+  }
+
+  /** Read every article of a folder, collecting the problems of all bad files. */
+  load(dir: string, cwd = process.cwd()): Loaded {
+    const records: SourcedRecord[] = [];
+    const problems: Diagnostic[] = [];
+    const folder = resolve(dir);
+    const shown = relative(cwd, folder);
+    const shownName = (name: string) => (shown ? `${shown}${sep}${name}` : name);
+    const loadedAt = Date.now();
+    this.#lastLoad = { keys: [], files: [] };
+    const listed = articleEntries(folder);
+    problems.push(...listed.problems.map(({ name, ...p }) => ({ file: shownName(name), ...p })));
+    for (const { path, name } of listed.entries) {
+      const file = shownName(name);
+      let seen: Seen | undefined;
+      try {
+        const stat = statSync(path);
+        seen = this.#stillSeen(path, stat);
+        if (!seen) {
+          const { key, result } = this.#parseKeyed(readFileSync(path), name);
+          if (!result.record) {
+            problems.push(...result.problems.map((p) => ({ file, ...p })));
+            continue;
+          }
+          seen = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, key };
+          if (loadedAt - Math.max(stat.mtimeMs, stat.ctimeMs) > TIMESTAMP_GRAIN_MS) this.#seenFiles.set(path, seen);
+          else this.#seenFiles.delete(path);
+        }
+      } catch (error) {
+        const message = unreadable(error);
+        if (!message) throw error;
+        problems.push({ file, line: 1, message, environment: true });
+        continue;
+      }
+      const { result, url, summary } = this.#parsed.get(seen.key)!;
+      this.#lastLoad.keys.push(seen.key);
+      if (this.#seenFiles.get(path) === seen) this.#lastLoad.files.push([path, seen]);
+      records.push({ record: result.record!, file, headlineLine: result.headlineLine ?? 1, contentKey: seen.key, url, summary });
+    }
+    return { records, problems };
+  }
 }
 
 /** A record as the file it is written to. */
@@ -382,7 +386,7 @@ export function recordName(file: string): string {
 
 /** The records of a folder's articles as `.md` files, or the problems of every bad file. */
 export function loadRecordFiles(dir: string, cwd = process.cwd()): { files: RecordFile[]; problems: Diagnostic[] } {
-  const { records, problems } = loadArticles(dir, cwd);
+  const { records, problems } = new ParseCache().load(dir, cwd);
   const byName = new Map<string, SourcedRecord>();
   for (const item of records) {
     const name = recordName(item.file);

@@ -18,8 +18,6 @@ export interface RenderData {
   articles: Article[];
   listPages: ListPage[];
   feeds: Feed[];
-  /** One item when this run writes the one-off pages, none otherwise: their templates paginate over it. */
-  once: true[];
 }
 
 export function everything(archive: Archive): RenderSelection {
@@ -31,7 +29,6 @@ export function renderData(archive: Archive, selection: RenderSelection = everyt
     articles: selection.articles,
     listPages: selection.listPages,
     feeds: selection.feeds,
-    once: selection.once ? [true] : [],
   };
 }
 

@@ -1,19 +1,17 @@
 import { readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { ParseCache } from "../src/load.js";
 import { RECORD_FIELDS } from "../src/record.js";
 import { articlesWith, CHILDCARE, SEED_FILES, tempDir } from "./helpers.js";
 
-type LoadModule = typeof import("../src/load.js");
-
-/** A fresh copy of the loader, with empty caches, as a new build process has. */
-async function freshLoader(): Promise<LoadModule> {
-  vi.resetModules();
-  return import("../src/load.js");
+/** A fresh cache, as a new build process has. */
+function freshLoader(): ParseCache {
+  return new ParseCache();
 }
 
-function plain(loaded: ReturnType<LoadModule["loadArticles"]>) {
+function plain(loaded: ReturnType<ParseCache["load"]>) {
   return loaded.records.map(({ record, ...rest }) => ({ ...rest, record: { ...Object.fromEntries(RECORD_FIELDS.map((f) => [f, record[f]])), body: record.body } }));
 }
 
@@ -21,53 +19,53 @@ describe("the saved parses", () => {
   it("give a later process the records, summaries and content keys a fresh parse gives", async () => {
     const articles = articlesWith({ "childcare.txt": CHILDCARE });
     const cache = tempDir("parses-");
-    const first = await freshLoader();
-    const parsed = first.loadArticles(articles);
+    const first = freshLoader();
+    const parsed = first.load(articles);
     expect(parsed.records).toHaveLength(SEED_FILES.length + 1);
-    first.saveParses(cache, "code A");
+    first.save(cache, "code A");
 
-    const second = await freshLoader();
-    second.restoreParses(cache, "code A");
-    expect(plain(second.loadArticles(articles))).toEqual(plain(parsed));
+    const second = freshLoader();
+    second.restore(cache, "code A");
+    expect(plain(second.load(articles))).toEqual(plain(parsed));
   });
 
   it("are not used by other code", async () => {
     const articles = articlesWith();
     const cache = tempDir("parses-");
-    const first = await freshLoader();
-    first.loadArticles(articles);
-    first.saveParses(cache, "code A");
+    const first = freshLoader();
+    first.load(articles);
+    first.save(cache, "code A");
     writeFileSync(join(cache, "bodies"), readFileSync(join(cache, "bodies"), "utf8").replace(/Harbin/g, "Hxrbin"));
 
-    const other = await freshLoader();
-    other.restoreParses(cache, "code B");
-    expect(other.loadArticles(articles).records.every(({ record }) => !record.body.includes("Hxrbin"))).toBe(true);
-    const same = await freshLoader();
-    same.restoreParses(cache, "code A");
-    expect(same.loadArticles(articles).records.some(({ record }) => record.body.includes("Hxrbin"))).toBe(true);
+    const other = freshLoader();
+    other.restore(cache, "code B");
+    expect(other.load(articles).records.every(({ record }) => !record.body.includes("Hxrbin"))).toBe(true);
+    const same = freshLoader();
+    same.restore(cache, "code A");
+    expect(same.load(articles).records.some(({ record }) => record.body.includes("Hxrbin"))).toBe(true);
   });
 
   it("survive a save cut short: the whole parses before the cut count, the rest are parsed again", async () => {
     const articles = articlesWith();
     const cache = tempDir("parses-");
-    const first = await freshLoader();
-    const parsed = first.loadArticles(articles);
-    first.saveParses(cache, "code A");
+    const first = freshLoader();
+    const parsed = first.load(articles);
+    first.save(cache, "code A");
     const saved = readFileSync(join(cache, "parses"));
     writeFileSync(join(cache, "parses"), saved.subarray(0, Math.floor(saved.length * 0.6)));
 
-    const second = await freshLoader();
-    second.restoreParses(cache, "code A");
-    expect(plain(second.loadArticles(articles))).toEqual(plain(parsed));
-    second.saveParses(cache, "code A");
+    const second = freshLoader();
+    second.restore(cache, "code A");
+    expect(plain(second.load(articles))).toEqual(plain(parsed));
+    second.save(cache, "code A");
 
     // Saved anew rather than appended after the cut: every parse reads back whole.
     const lines = readFileSync(join(cache, "parses"), "utf8").trimEnd().split("\n");
     expect(lines).toHaveLength(SEED_FILES.length + 1);
     for (const line of lines) JSON.parse(line);
-    const third = await freshLoader();
-    third.restoreParses(cache, "code A");
-    expect(plain(third.loadArticles(articles))).toEqual(plain(parsed));
+    const third = freshLoader();
+    third.restore(cache, "code A");
+    expect(plain(third.load(articles))).toEqual(plain(parsed));
   });
 });
 
@@ -75,16 +73,16 @@ describe("the saved parses of an archive that shrank", () => {
   it("are written anew without the dead ones, though nothing new was parsed", async () => {
     const extra = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`extra-${i}.txt`, CHILDCARE.replace("childcare services", `childcare services, part ${i}`)]));
     const cache = tempDir("parses-");
-    const first = await freshLoader();
-    first.loadArticles(articlesWith(extra));
-    first.saveParses(cache, "code A");
+    const first = freshLoader();
+    first.load(articlesWith(extra));
+    first.save(cache, "code A");
     const lines = () => readFileSync(join(cache, "parses"), "utf8").trimEnd().split("\n").length;
     expect(lines()).toBe(1 + SEED_FILES.length + 7);
 
-    const second = await freshLoader();
-    second.restoreParses(cache, "code A");
-    second.loadArticles(articlesWith());
-    second.saveParses(cache, "code A");
+    const second = freshLoader();
+    second.restore(cache, "code A");
+    second.load(articlesWith());
+    second.save(cache, "code A");
     expect(lines()).toBe(1 + SEED_FILES.length);
   });
 });
@@ -100,13 +98,13 @@ describe("the files a load has seen", () => {
     utimesSync(file, longAgo, longAgo);
     // Files changed within the last 2 s are always read again: wait until this one is trusted by its metadata.
     await sleep(2100);
-    const loader = await freshLoader();
-    expect(loader.loadArticles(articles).records[0].record.body).toContain("comprehensive");
+    const loader = freshLoader();
+    expect(loader.load(articles).records[0].record.body).toContain("comprehensive");
 
     writeFileSync(file, story("all-inclusive"));
     expect(story("all-inclusive")).toHaveLength(story("comprehensive").length);
     utimesSync(file, longAgo, longAgo);
     expect(statSync(file).mtimeMs).toBe(longAgo * 1000);
-    expect(loader.loadArticles(articles).records[0].record.body).toContain("all-inclusive");
+    expect(loader.load(articles).records[0].record.body).toContain("all-inclusive");
   });
 });

@@ -8,12 +8,18 @@ declare module "@11ty/eleventy/UserConfig" {
     readonly ignores: { add(glob: string): void };
     addExtension(extension: string, options: { key: string }): void;
     on(event: string, listener: (...args: never[]) => unknown): void;
+    addPreprocessor(name: string, extensions: string, preprocess: (data: never, content: string) => unknown): void;
+    setInputDirectory(dir: string): void;
+    setIncludesDirectory(dir: string): void;
+    setTemplateFormats(formats: string[]): void;
   }
 }
 
 declare module "@11ty/eleventy" {
   export interface EleventyOptions {
-    configPath?: string;
+    /** false: no configuration file, only `config`. */
+    configPath?: string | false;
+    config?: (eleventyConfig: import("@11ty/eleventy/UserConfig").default) => void;
     quietMode?: boolean;
     runMode?: "build" | "watch" | "serve";
     source?: "cli" | "script";
