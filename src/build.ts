@@ -1,16 +1,15 @@
-import Eleventy from "@11ty/eleventy";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { loadArchive, type Archive } from "./archive.js";
+import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache } from "./load.js";
-import { configureSite } from "./eleventy/site-config.js";
 import { cacheDir, codeFingerprint, forgetManifest, manifestPath, pageFingerprints, readManifest, unchangedPages, writeManifest } from "./incremental.js";
 import { lock, tryLock, type Lock } from "./owner.js";
-import { guardOutput, guardReplaceable, OutputError, outputFor, recover, swapIn, takeUnchanged } from "./output.js";
-import { inRuns, type RenderSelection } from "./render-plan.js";
+import { commitPages, guardOutput, guardReplaceable, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";
+import { inRuns } from "./render-plan.js";
+import { PAGES_PER_RUN, writeRuns } from "./runs.js";
 import { indexPages } from "./search.js";
 import { siteMetadata, type SiteMetadata } from "./site.js";
 import { writeStamp } from "./stamp.js";
@@ -26,9 +25,15 @@ export interface BuildOptions {
   search?: boolean;
   /** Pages per Eleventy run: fewer use less memory, more save a little time. */
   pagesPerRun?: number;
+  /** Processes writing pages at once (default: one per core). */
+  workers?: number;
   /** The project folder holding `.eleventy.ts`, `content/` and `templates/`. */
   projectDir?: string;
 }
+
+// A worker costs a second or two to start and load the archive: a build
+// with fewer pages to write is faster in one process.
+const WORKERS_FROM_PAGES = 5000;
 
 export interface BuildResult {
   pages: number;
@@ -37,28 +42,6 @@ export interface BuildResult {
   written: number;
   ms: number;
 }
-
-/** A failed build, with the exit status it calls for: 1 for bad content, 2 for bad configuration. */
-export class BuildError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2) {
-    super(message);
-    this.name = "BuildError";
-  }
-}
-
-/** An error and the errors under it: Eleventy wraps the error of a template in `originalError`. */
-function* causes(error: unknown): Generator<Error> {
-  for (let e = error; e instanceof Error; e = e.cause ?? (e as { originalError?: unknown }).originalError) yield e;
-}
-
-function findCause(error: unknown): ContentError | undefined {
-  for (const e of causes(error)) if (e instanceof ContentError) return e;
-  return undefined;
-}
-
-// Eleventy holds every page of a run in memory until the run ends: runs of
-// this many pages keep a large archive's build within a few hundred MB.
-export const PAGES_PER_RUN = 2500;
 
 /** Save the parses unless another build is saving them at this moment: its parses will do. */
 function saveParsesAlone(cache: ParseCache, dir: string, code: string): void {
@@ -72,67 +55,13 @@ function saveParsesAlone(cache: ParseCache, dir: string, code: string): void {
   }
 }
 
-// What the file system says when the machine, not the site, is at fault.
-const ENVIRONMENT: Record<string, string> = {
-  ENOSPC: "no space left on device",
-  EDQUOT: "disk quota exceeded",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  EIO: "input/output error",
-  EMFILE: "too many open files",
-  ENAMETOOLONG: "file name too long",
-};
-
-/** An error of the machine (a full disk, a folder not writable) anywhere under `error`, as a build error naming where. */
-function environmentError(error: unknown, where: string): BuildError | undefined {
-  for (const e of causes(error)) {
-    const { code, path } = e as NodeJS.ErrnoException;
-    if (code && ENVIRONMENT[code]) return new BuildError(`${path ?? where}: ${ENVIRONMENT[code]} (${code}) while writing the site; the previous site is unchanged`, 2);
-  }
-  return undefined;
-}
-
-/** An error's message with those of its causes, which name the template and line. */
-function describeError(error: unknown): string {
-  const messages = [...new Set([...causes(error)].map((e) => e.message.trim()))];
-  return messages.join("\n  ") || String(error);
-}
-
-/**
- * A full garbage collection. V8 would rather grow the heap than collect what
- * one Eleventy run leaves behind before the next run starts; collecting
- * between runs keeps a large build's peak memory to about one run's worth.
- */
-function garbageCollector(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
-
-/** One Eleventy run writing the selected pages into `out`; returns how many it wrote. */
-async function writePages(projectDir: string, out: string, archive: Archive, selection: RenderSelection): Promise<number> {
-  const eleventy = new Eleventy(join(projectDir, "content"), out, {
-    configPath: false,
-    config: (eleventyConfig) => configureSite(eleventyConfig, { archive, selection }),
-    quietMode: true,
-  });
-  eleventy.setIsVerbose(false);
-  // Its messages would go to stdout; failures are reported once, by the caller.
-  eleventy.disableLogger();
+/** Run `step`, turning what it finds wrong with the output folder into a build error. */
+function guarded(step: () => void): void {
   try {
-    await eleventy.init();
-    // Benchmark groups made while the configuration ran would print timing hints to stderr, different on every run.
-    for (const group of Object.values(eleventy.bench.getAll())) group.setIsVerbose(false);
-    // Eleventy answers [passthrough copies, written templates].
-    const [, templates] = (await eleventy.write()) as [unknown[], unknown[]];
-    return templates.length;
+    step();
   } catch (error) {
-    const content = findCause(error);
-    if (content) throw new BuildError(content.message, content.exitCode);
-    const environment = environmentError(error, out);
-    if (environment) throw environment;
-    // Anything else Eleventy stops on is in the templates or the configuration, not in an article.
-    throw new BuildError(`expected the templates and configuration to build the site, found an error: ${describeError(error)}`, 2);
+    if (error instanceof OutputError) throw new BuildError(error.message, 2);
+    throw error;
   }
 }
 
@@ -167,25 +96,19 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   }
   const output = outputFor(resolve(options.out));
   const manifest = manifestPath(projectDir, output.out);
-  try {
-    // The output folder is replaced as a whole: it must not hold the project or lie among its sources.
-    guardOutput(output, projectDir, [articlesDir, join(projectDir, "content"), join(projectDir, "templates")], existsSync(manifest));
-    guardReplaceable(output);
-  } catch (error) {
-    if (error instanceof OutputError) throw new BuildError(error.message, 2);
-    throw error;
-  }
+  // The output folder is replaced as a whole: it must not hold the project or lie among its sources.
+  guarded(() => guardOutput(output, projectDir, [articlesDir, join(projectDir, "content"), join(projectDir, "templates")], existsSync(manifest)));
   let held: Lock;
   try {
     held = await lock(output.lock, (holder) => console.error(`waiting for the build in process ${holder.pid} to finish writing ${output.out}`));
   } catch (error) {
     throw environmentError(error, dirname(output.live)) ?? error;
   }
-  // Ctrl-C waits while the new site is swapped in; at any other moment the build stops at once, the live site as it was.
-  let swapping = false;
+  // Ctrl-C waits while the new site is swapped or moved in; at any other moment the build stops at once, the live site as it was.
+  let committing = false;
   let deferred: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (swapping) {
+    if (committing) {
       deferred = signal;
       return;
     }
@@ -195,7 +118,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     process.off("SIGHUP", onSignal);
-    rmSync(output.staging, { recursive: true, force: true });
+    // A commit cut short keeps its staged files for the next build to finish it.
+    if (!existsSync(output.journal)) rmSync(output.staging, { recursive: true, force: true });
     held.release();
   };
   // The signal is raised again once handled, to end the process as it would have without this handler.
@@ -212,10 +136,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const parses = cacheDir(projectDir);
     const cache = new ParseCache();
     cache.restore(parses, code);
+    const now = Date.now();
     // Content errors are reported before Eleventy starts, once, in file:line form.
     let archive: Archive;
     try {
-      archive = loadArchive(articlesDir, { cache });
+      archive = loadArchive(articlesDir, { cache, now });
     } catch (error) {
       if (error instanceof ContentError) throw new BuildError(error.message, error.exitCode);
       throw error;
@@ -226,34 +151,51 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : new Set<string>();
     // A page file gone from the output since (deleted by hand) is written again.
     for (const url of unchanged) if (!existsSync(join(output.live, outputPath(url)))) unchanged.delete(url);
+    const incremental = previous !== undefined && unchanged.size > 0;
+    // A full build replaces every folder of the site: one it may not is found before the work, not after.
+    if (!incremental) guarded(() => guardReplaceable(output));
     const selection = {
       articles: archive.articles.filter((a) => !unchanged.has(a.url)),
       listPages: archive.listPages.filter((p) => !unchanged.has(p.url)),
       feeds: archive.feeds.filter((f) => !unchanged.has(f.url)),
       once: true,
     };
+    // Workers load the archive from the saved parses.
+    saveParsesAlone(cache, parses, code);
+    const workers = options.workers ?? availableParallelism();
+    const pages = selection.articles.length + selection.listPages.length;
+    const pagesPerRun = options.pagesPerRun ?? PAGES_PER_RUN;
+    // A share for every core, once there are pages enough for a worker to pay.
+    const runSize = workers > 1 && pages >= WORKERS_FROM_PAGES ? Math.min(pagesPerRun, Math.ceil(pages / workers)) : pagesPerRun;
+    const task = { projectDir, articlesDir, parsesDir: parses, code, now, out: output.staging };
+    const search = options.search !== false;
     const written = await writing(output.staging, async () => {
       mkdirSync(output.staging, { recursive: true });
-      let count = 0;
-      const collectGarbage = garbageCollector();
-      for (const [i, run] of inRuns(selection, options.pagesPerRun ?? PAGES_PER_RUN).entries()) {
-        if (i > 0) collectGarbage();
-        count += await writePages(projectDir, output.staging, archive, run);
-      }
-      takeUnchanged(output, [...unchanged].map((url) => outputPath(url).slice(1)));
-      const search = options.search !== false;
+      const count = await writeRuns(task, archive, inRuns(selection, runSize), workers);
       writeStamp(output.staging, { siteUrl: site.url, search });
-      if (search) await indexPages(archive.articles.map((a) => ({ url: a.url, file: join(output.staging, outputPath(a.url)) })), output.staging);
+      // Pages left as they are in the live site are indexed from there.
+      const fileOf = (url: string) => join(unchanged.has(url) ? output.live : output.staging, outputPath(url));
+      if (search) await indexPages(archive.articles.map((a) => ({ url: a.url, file: fileOf(a.url) })), output.staging);
       return count;
     });
-    // Between putting the site in place and writing the new manifest there is none: a crash there costs a full build, never a stale page.
+    const staged = siteFiles(output.staging);
+    // Between changing the site and writing the new manifest there is none: a crash there costs a full build, never a stale page.
     forgetManifest(manifest);
-    await writing(output.live, () => swapIn(output, (now) => (swapping = now)));
-    writeManifest(manifest, code, fingerprints);
-    saveParsesAlone(cache, parses, code);
+    let files = staged;
+    if (incremental) {
+      const kept = new Set([...unchanged].map((url) => outputPath(url).slice(1)));
+      const now = new Set(staged);
+      files = [...new Set([...staged, ...kept])].sort();
+      const removed = previous.files.filter((f) => !now.has(f) && !kept.has(f));
+      guarded(() => {
+        guardReplaceable(output, [...staged, ...removed]);
+        commitPages(output, staged, removed, search, (now) => (committing = now));
+      });
+    } else await writing(output.live, () => swapIn(output, (now) => (committing = now)));
+    writeManifest(manifest, code, fingerprints, files);
     return { pages: written + unchanged.size, articles: archive.articles.length, written, ms: performance.now() - started };
   } catch (error) {
-    await removeWhenSettled(output.staging);
+    if (!existsSync(output.journal)) await removeWhenSettled(output.staging);
     throw error;
   } finally {
     release();

@@ -10,12 +10,12 @@ import { PATHS } from "./urls.js";
  * fingerprint of all it is made from: its own item of the site model, the
  * shared inputs every page sees (site metadata, navigation, fixed URLs) and
  * the code and templates. A build writes only the pages whose fingerprint
- * changed, takes the others from the previous output, and always writes the
- * one-off pages (home, archive index, sitemap…), so its output is the same
- * as a full build's.
+ * changed, leaves the others as they are in the previous output, and always
+ * writes the one-off pages (home, archive index, sitemap…), so its output is
+ * the same as a full build's.
  */
 
-const MANIFEST_VERSION = 3;
+const MANIFEST_VERSION = 4;
 const MANIFEST_PREFIX = "build-";
 
 export interface Manifest {
@@ -24,6 +24,8 @@ export interface Manifest {
   code: string;
   /** Output page URL -> fingerprint. */
   pages: Record<string, string>;
+  /** Every file of the output but the search index, relative to it. */
+  files: string[];
 }
 
 function sha(...parts: string[]): string {
@@ -108,14 +110,14 @@ export function readManifest(path: string): Manifest | undefined {
 // Manifests of output folders not built for this long go: tests and trials leave many behind.
 const MANIFEST_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 
-export function writeManifest(path: string, code: string, fingerprints: Map<string, string>): void {
+export function writeManifest(path: string, code: string, fingerprints: Map<string, string>, files: string[]): void {
   mkdirSync(dirname(path), { recursive: true });
   const now = Date.now();
   for (const entry of readdirSync(dirname(path), { withFileTypes: true })) {
     const other = join(entry.parentPath, entry.name);
     if (entry.isFile() && entry.name.startsWith(MANIFEST_PREFIX) && now - statSync(other).mtimeMs > MANIFEST_LIFETIME_MS) rmSync(other, { force: true });
   }
-  writeFileSync(path, JSON.stringify({ version: MANIFEST_VERSION, code, pages: Object.fromEntries(fingerprints) } satisfies Manifest));
+  writeFileSync(path, JSON.stringify({ version: MANIFEST_VERSION, code, pages: Object.fromEntries(fingerprints), files } satisfies Manifest));
 }
 
 export function forgetManifest(path: string): void {

@@ -1,13 +1,18 @@
-import { accessSync, constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
-import { readStamp } from "./stamp.js";
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
+import { readStamp, STAMP_FILE } from "./stamp.js";
+import { SEARCH_INDEX_URL } from "./urls.js";
 
 /**
- * The output folder and what a build keeps beside it. A build writes the
- * whole new site into `staging` (taking unchanged pages from the live site
- * by hard links) and swaps it in with two renames, so the live folder is
- * never half old, half new: a failure or a kill before the swap leaves it
- * as it was, and one between the two renames is undone by the next build.
+ * The output folder and what a build keeps beside it. A full build writes
+ * the whole new site into `staging` and swaps it in with two renames, so a
+ * failure or a kill leaves the live folder as it was (one between the two
+ * renames is undone by the next build). An incremental build stages only
+ * the pages that changed and moves them into place under a journal, which
+ * the next build finishes should this one be killed or fail halfway; moving
+ * a hundred files costs a fraction of linking and removing a whole tree.
+ * Only the build holding the lock touches the folder, and a journal is
+ * applied only to the site state it was written for.
  */
 export interface Output {
   /** The folder as given. */
@@ -19,6 +24,8 @@ export interface Output {
   aside: string;
   /** Held by the one build at a time that may write the folder. */
   lock: string;
+  /** An incremental build's commit, while it moves its pages into place. */
+  journal: string;
 }
 
 /** An environment problem with the output folder: exit status 2. */
@@ -28,7 +35,7 @@ export function outputFor(out: string): Output {
   const link = lstatSync(out, { throwIfNoEntry: false });
   const live = link?.isSymbolicLink() ? realpathSync(out) : out;
   const beside = (suffix: string) => join(dirname(live), `.${basename(live)}.${suffix}`);
-  return { out, live, staging: beside("partial"), aside: beside("old"), lock: beside("lock") };
+  return { out, live, staging: beside("partial"), aside: beside("old"), lock: beside("lock"), journal: beside("commit.json") };
 }
 
 /** True when `path` is `folder` or inside it. */
@@ -62,64 +69,50 @@ export function guardOutput(output: Output, project: string, sources: string[], 
 }
 
 /**
- * Every folder of the live site must be one this user may empty: a site
- * built once as another user (root) would otherwise be swapped out and
- * leave an old copy nobody but that user can remove.
+ * The folders of the live site a build changes must be ones this user may
+ * write: a site built once as another user (root), or a folder made
+ * immutable, would otherwise fail halfway. A full build replaces every
+ * folder; an incremental one names those it moves files into or out of.
  */
-export function guardReplaceable(output: Output): void {
+export function guardReplaceable(output: Output, touched?: string[]): void {
   if (!existsSync(output.live)) return;
-  const folders = [output.live, ...readdirSync(output.live, { recursive: true, withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(e.parentPath, e.name))];
-  for (const folder of [dirname(output.live), ...folders]) {
+  const folders = touched
+    ? [...new Set(touched.map((file) => dirname(join(output.live, file))))].filter((folder) => existsSync(folder))
+    : [output.live, ...readdirSync(output.live, { recursive: true, withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(e.parentPath, e.name))];
+  for (const folder of [dirname(output.live), output.live, ...folders]) {
     try {
       accessSync(folder, constants.W_OK | constants.X_OK);
     } catch {
       const owner = statSync(folder).uid;
       throw new OutputError(
-        `expected to be able to replace ${output.live}, found ${folder} not writable by this user (uid ${process.getuid?.()}; the folder belongs to uid ${owner}); ` +
-          "give the folder to this user (chown -R) or build as its owner",
+        `expected to be able to change ${output.live}, found ${folder} not writable by this user (uid ${process.getuid?.()}; the folder belongs to uid ${owner}); ` +
+          "give the folder to this user (chown -R), make it writable (chattr -i) or build as its owner",
       );
     }
   }
 }
 
 /**
- * Put back what a killed build left: the previous site, if it was moved
- * aside and nothing took its place; remove the rest. Returns whether the
- * live site may be mixed, which only a build of an earlier version of this
- * tool could leave (it moved pages into place one by one, under a journal):
- * then the next build must write every page.
+ * Put back what a killed build left: finish an incremental build's commit
+ * cut short, or put the previous site back if a full build moved it aside
+ * and nothing took its place; then remove the rest. Returns whether the
+ * live site may be mixed (a journal not written for the site as it is, or
+ * one of an earlier version of this tool): then the next build must write
+ * every page.
  */
 export function recover(output: Output): { mixed: boolean } {
   const parent = dirname(output.live);
   const name = basename(output.live);
+  let mixed = false;
+  const commit = readJournal(output);
+  if (commit && commit.stamps.includes(stampIdentity(output.live))) applyCommit(output, commit);
+  else if (existsSync(output.journal)) mixed = true;
   // Earlier versions named their folders by process id: `._site.partial-PID` and `._site.partial-PID.old`.
   const legacy = existsSync(parent) ? readdirSync(parent).filter((entry) => entry.startsWith(`.${name}.partial-`)) : [];
   const asides = [output.aside, ...legacy.filter((entry) => entry.endsWith(".old")).map((entry) => join(parent, entry))];
   for (const aside of asides) if (existsSync(aside) && !existsSync(output.live)) renameSync(aside, output.live);
-  for (const leftover of [output.aside, output.staging, ...legacy.map((entry) => join(parent, entry))]) rmSync(leftover, { recursive: true, force: true });
-  const journal = join(parent, `.${name}.commit.json`);
-  const mixed = existsSync(journal);
-  rmSync(journal, { force: true });
+  for (const leftover of [output.aside, output.staging, output.journal, ...legacy.map((entry) => join(parent, entry))]) rmSync(leftover, { recursive: true, force: true });
   return { mixed };
-}
-
-/** Give `staging` the live site's copies of `files` (paths relative to the site): hard links where the file system allows, copies elsewhere. */
-export function takeUnchanged(output: Output, files: string[]): void {
-  const made = new Set<string>();
-  for (const file of files) {
-    const to = join(output.staging, file);
-    if (!made.has(dirname(to))) {
-      mkdirSync(dirname(to), { recursive: true });
-      made.add(dirname(to));
-    }
-    try {
-      linkSync(join(output.live, file), to);
-    } catch (error) {
-      // Another device, a file system without links, or a file another user owns (protected_hardlinks).
-      if (!["EXDEV", "EPERM", "EMLINK", "ENOTSUP", "EACCES"].includes((error as NodeJS.ErrnoException).code ?? "")) throw error;
-      copyFileSync(join(output.live, file), to);
-    }
-  }
 }
 
 /** Put the staged site in place of the live one: two renames, the only moment a kill must wait for. */
@@ -135,4 +128,107 @@ export function swapIn(output: Output, duringSwap: (swapping: boolean) => void):
     duringSwap(false);
   }
   rmSync(output.aside, { recursive: true, force: true });
+}
+
+/**
+ * An incremental build's changes to the live site: the staged files move
+ * into place, the files of pages that are gone are removed, and the staged
+ * search index takes the old one's place (or, built without search, the
+ * old one goes). Every step can be done twice.
+ */
+export interface Commit {
+  version: typeof COMMIT_VERSION;
+  /** Files of the staging folder, relative to it. */
+  files: string[];
+  /** Files of the live site to remove, relative to it. */
+  removed: string[];
+  search: boolean;
+  /** The site states the commit applies to: the live site's stamp before the commit, and the staged one after. */
+  stamps: string[];
+}
+
+const COMMIT_VERSION = 2;
+const SEARCH_DIR = SEARCH_INDEX_URL.replace(/^\/|\/$/g, "");
+
+/** Which stamp file a folder has: the stamp is written anew by every build, so its inode and time tell one site state from another. */
+function stampIdentity(dir: string): string {
+  const stat = statSync(join(dir, STAMP_FILE), { throwIfNoEntry: false });
+  return stat ? `${stat.ino}:${stat.mtimeMs}` : "none";
+}
+
+function readJournal(output: Output): Commit | undefined {
+  try {
+    const commit = JSON.parse(readFileSync(output.journal, "utf8")) as Commit;
+    return commit.version === COMMIT_VERSION ? commit : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Carry out a commit (again, if it was cut short), then forget it. */
+function applyCommit(output: Output, commit: Commit): void {
+  const { live, staging } = output;
+  const made = new Set<string>();
+  for (const file of commit.files) {
+    const from = join(staging, file);
+    if (!existsSync(from)) continue;
+    const to = join(live, file);
+    if (!made.has(dirname(to))) {
+      mkdirSync(dirname(to), { recursive: true });
+      made.add(dirname(to));
+    }
+    renameSync(from, to);
+  }
+  for (const file of commit.removed) {
+    rmSync(join(live, file), { force: true });
+    // A page's folder goes with its last file.
+    for (let dir = dirname(join(live, file)); dir !== live && within(dir, live); dir = dirname(dir)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break;
+      }
+    }
+  }
+  const index = join(live, SEARCH_DIR);
+  const nextIndex = join(staging, SEARCH_DIR);
+  if (!commit.search) rmSync(index, { recursive: true, force: true });
+  else if (existsSync(nextIndex)) {
+    if (existsSync(index)) renameSync(index, join(staging, `${SEARCH_DIR}.old`));
+    renameSync(nextIndex, index);
+  }
+  rmSync(output.journal, { force: true });
+  rmSync(staging, { recursive: true, force: true });
+}
+
+/**
+ * Move an incremental build's staged pages into the live site under a
+ * journal. A fault halfway (a folder that cannot be written) keeps the
+ * journal: the error says the site is partly updated, and the next build
+ * finishes the commit before anything else.
+ */
+export function commitPages(output: Output, files: string[], removed: string[], search: boolean, duringCommit: (committing: boolean) => void): void {
+  const commit: Commit = { version: COMMIT_VERSION, files, removed, search, stamps: [stampIdentity(output.live), stampIdentity(output.staging)] };
+  duringCommit(true);
+  try {
+    writeFileSync(output.journal, JSON.stringify(commit));
+    applyCommit(output, commit);
+  } catch (error) {
+    const left = files.filter((file) => existsSync(join(output.staging, file))).length;
+    throw new OutputError(
+      `${(error as NodeJS.ErrnoException).path ?? output.live}: ${(error as Error).message}; the site at ${output.live} is partly updated ` +
+        `(${files.length - left} of ${files.length} changed files in place): the next build finishes the update`,
+    );
+  } finally {
+    duringCommit(false);
+  }
+}
+
+/** The files of a built folder, relative to it, but the search index, in a fixed order. */
+export function siteFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join("/"))
+    .filter((file) => !file.startsWith(`${SEARCH_DIR}/`))
+    .sort();
 }

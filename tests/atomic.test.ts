@@ -170,6 +170,41 @@ describe("a failed build leaves the previous site as it was", () => {
     expect(leftovers(out)).toEqual([]);
   });
 
+  it("after a worker process is killed: exit 2, the worker named, the old site, nothing left", async () => {
+    const { out, hash } = goodSite();
+    let killed = false;
+    const run = await new Promise<Run>((resolvePromise, reject) => {
+      const child = spawn(process.execPath, ["--import", "tsx", join(PROJECT, "src/cli/build.ts"), "--out", out, "--articles", manyArticles(200), "--workers", "2", "--pages-per-run", "20"], { cwd: PROJECT });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => (stdout += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      // Kill the first worker the build starts, as the kernel's OOM killer would.
+      const poll = setInterval(() => {
+        try {
+          const [worker] = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(" ").filter(Boolean).map(Number);
+          if (worker && !killed) {
+            process.kill(worker, "SIGKILL");
+            killed = true;
+          }
+        } catch {
+          // Not started, or gone.
+        }
+      }, 20);
+      child.on("error", reject);
+      child.on("exit", (code, signal) => {
+        clearInterval(poll);
+        resolvePromise({ code, signal, stdout, stderr });
+      });
+    });
+    expect(killed).toBe(true);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/expected the render worker \(process \d+\) to write its pages, found it ended by SIGKILL/);
+    expect(run.stdout).toBe("");
+    expect(hashTree(out)).toBe(hash);
+    expect(leftovers(out)).toEqual([]);
+  });
+
   it("two builds into one folder at once both succeed and leave one whole site", async () => {
     const { out } = goodSite();
     const articles = manyArticles(100);

@@ -159,16 +159,19 @@ export function projectFiles(): string[] {
 
 /**
  * A copy of the repository alone in an empty folder, with no folder beside
- * it, as a user's clone is; the installed packages are linked in, since
- * installing them again would only time the registry.
+ * it, as a user's clone is. The installed packages are linked in, since
+ * installing them again would only time the registry; `copied` hard-links a
+ * copy of them instead, for a clone that another user can read whole.
  */
-export function freshClone(): string {
+export function freshClone(packages: "linked" | "copied" = "linked"): string {
   const repo = join(tempDir("clone-"), "repo");
   for (const file of projectFiles()) {
     mkdirSync(dirname(join(repo, file)), { recursive: true });
     cpSync(join(PROJECT, file), join(repo, file));
   }
-  symlinkSync(join(PROJECT, "node_modules"), join(repo, "node_modules"), "dir");
+  const modules = join(PROJECT, "node_modules");
+  if (packages === "linked") symlinkSync(modules, join(repo, "node_modules"), "dir");
+  else if (spawnSync("cp", ["-al", modules, join(repo, "node_modules")]).status !== 0) cpSync(modules, join(repo, "node_modules"), { recursive: true });
   return repo;
 }
 

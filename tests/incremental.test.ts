@@ -1,7 +1,10 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LINKED_FIELDS, loadArchive, type Article } from "../src/archive.js";
+import { commitPages, outputFor, recover, siteFiles } from "../src/output.js";
+import { STAMP_FILE } from "../src/stamp.js";
 import { articlesWith, buildSite, CHILDCARE, fileHashes, rawExport, readPage, runCli, tempDir, type BuildRun } from "./helpers.js";
 
 const SUMMARY = /^Built (\d+) pages of (\d+) articles into .* in [\d.]+ s(?: \((\d+) written, (\d+) unchanged\))?\n$/;
@@ -97,6 +100,17 @@ describe("incremental builds", () => {
     expect(relinked).toBe(2);
   });
 
+  it("give the same site written by several worker processes as by one", () => {
+    const articles = articlesWith(manyArticles());
+    const one = runCli("build.ts", ["--articles", articles, "--out", join(tempDir("one-"), "_site"), "--workers", "1", "--pages-per-run", "9"]);
+    const out = join(tempDir("workers-"), "_site");
+    const three = runCli("build.ts", ["--articles", articles, "--out", out, "--workers", "3", "--pages-per-run", "9"]);
+    expect(three.stderr).toBe("");
+    expect(three.status).toBe(0);
+    expect(three.stdout).toBe(one.stdout.replace(/into .* in [\d.]+ s/, `into ${out} in ${/in ([\d.]+) s/.exec(three.stdout)![1]} s`));
+    expect(fileHashes(out)).toEqual(fileHashes(join(one.stdout.match(/into (.*) in /)![1])));
+  });
+
   it("give the same site in many small Eleventy runs as in one", () => {
     const articles = articlesWith(manyArticles());
     const one = buildSite(articles);
@@ -104,5 +118,51 @@ describe("incremental builds", () => {
     const small = runCli("build.ts", ["--articles", articles, "--out", out, "--pages-per-run", "7"]);
     expect(counts({ out, status: small.status, stdout: small.stdout, stderr: small.stderr }).pages).toBe(counts(one).pages);
     expect(fileHashes(out)).toEqual(fileHashes(one.out));
+  });
+});
+
+describe("an incremental build's commit", () => {
+  function write(dir: string, files: Record<string, string>): void {
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    }
+  }
+
+  /** A live site and a staged update of it, each with its stamp. */
+  function siteAndUpdate() {
+    const output = outputFor(join(tempDir("commit-"), "_site"));
+    write(output.live, { [STAMP_FILE]: "old", "a/index.html": "old a", "b/index.html": "old b", "z/index.html": "old z", "pagefind/old.pf": "old index" });
+    write(output.staging, { [STAMP_FILE]: "new", "a/index.html": "new a", "c/d/index.html": "new c", "z/index.html": "new z", "pagefind/new.pf": "new index" });
+    return { output, files: [STAMP_FILE, "a/index.html", "c/d/index.html", "z/index.html"], removed: ["b/index.html"] };
+  }
+
+  it("stopped by a folder it cannot write says the site is partly updated, and the next build finishes it", () => {
+    const { output, files, removed } = siteAndUpdate();
+    if (spawnSync("chattr", ["+i", join(output.live, "z")]).status !== 0) {
+      if (process.env.CI === "true") throw new Error("CI must be able to make a folder immutable with chattr");
+      console.warn("skipped: this machine cannot make a folder immutable with chattr");
+      return;
+    }
+    try {
+      expect(() => commitPages(output, files, removed, true, () => {})).toThrow(/z\/index\.html: .*operation not permitted.*partly updated \(3 of 4 changed files in place\): the next build finishes the update/);
+      expect(readFileSync(join(output.live, "a/index.html"), "utf8")).toBe("new a");
+    } finally {
+      spawnSync("chattr", ["-i", join(output.live, "z")]);
+    }
+    expect(recover(output)).toEqual({ mixed: false });
+    expect(siteFiles(output.live)).toEqual([STAMP_FILE, "a/index.html", "c/d/index.html", "z/index.html"]);
+    expect(readFileSync(join(output.live, "z/index.html"), "utf8")).toBe("new z");
+    expect(readFileSync(join(output.live, "pagefind/new.pf"), "utf8")).toBe("new index");
+    expect(existsSync(join(output.live, "pagefind/old.pf"))).toBe(false);
+    expect(existsSync(output.staging) || existsSync(output.journal)).toBe(false);
+  });
+
+  it("is never applied to a site it was not written for", () => {
+    const { output, files, removed } = siteAndUpdate();
+    writeFileSync(output.journal, JSON.stringify({ version: 2, files, removed, search: true, stamps: ["1:2", "3:4"] }));
+    expect(recover(output)).toEqual({ mixed: true });
+    expect(readFileSync(join(output.live, "a/index.html"), "utf8")).toBe("old a");
+    expect(existsSync(output.staging) || existsSync(output.journal)).toBe(false);
   });
 });

@@ -1,4 +1,6 @@
-import { buildSite, BuildError, PAGES_PER_RUN } from "../build.js";
+import { buildSite } from "../build.js";
+import { BuildError } from "../build-error.js";
+import { PAGES_PER_RUN } from "../runs.js";
 import { ARTICLES_DIR } from "../load.js";
 import { parseCommandLine, usageError } from "./args.js";
 
@@ -9,6 +11,7 @@ const USAGE = `usage: npm run build [-- --out DIR] [--articles DIR] [--full] [--
   --full           write every page, not only those whose inputs changed since the last build
   --no-search      leave out the search index (for timing the site on its own)
   --pages-per-run N  pages Eleventy writes per run (default ${PAGES_PER_RUN}); fewer use less memory
+  --workers N      processes writing pages at once (default: one per core)
 exit status: 0 built, 1 bad article files, 2 usage, configuration or environment error`;
 
 async function main(): Promise<number> {
@@ -19,6 +22,7 @@ async function main(): Promise<number> {
       full: { type: "boolean" },
       "no-search": { type: "boolean" },
       "pages-per-run": { type: "string", default: String(PAGES_PER_RUN) },
+      workers: { type: "string" },
     },
     USAGE,
   );
@@ -26,8 +30,10 @@ async function main(): Promise<number> {
   const { values } = parsed;
   const pagesPerRun = Number(values["pages-per-run"]);
   if (!Number.isInteger(pagesPerRun) || pagesPerRun < 1) return usageError(`expected --pages-per-run to be a whole number of at least 1, found ${values["pages-per-run"]}`, USAGE);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) return usageError(`expected --workers to be a whole number of at least 1, found ${values.workers}`, USAGE);
   try {
-    const result = await buildSite({ out: values.out, articlesDir: values.articles, full: values.full, search: !values["no-search"], pagesPerRun });
+    const result = await buildSite({ out: values.out, articlesDir: values.articles, full: values.full, search: !values["no-search"], pagesPerRun, workers });
     const unchanged = result.pages - result.written;
     console.log(
       `Built ${result.pages} pages of ${result.articles} articles into ${values.out} in ${(result.ms / 1000).toFixed(2)} s` +
