@@ -145,12 +145,18 @@ interface Options {
   searchOff: string[];
   /** Arguments that make the build write every page, or none when every build does. */
   full: string[];
+  /** Arguments that keep the build to one process, or null when it has only one. */
+  oneWorker: string[] | null;
 }
 
 /** The build CLI's flags for a build without Pagefind and for a full build, where it has them. */
-function cliFlags(project: string): Pick<Options, "searchOff" | "full"> {
+function cliFlags(project: string): Pick<Options, "searchOff" | "full" | "oneWorker"> {
   const help = execFileSync("node", ["--import", "tsx", "src/cli/build.ts", "--help"], { cwd: project, encoding: "utf8" });
-  return { searchOff: help.includes("--no-search") ? ["--no-search"] : [], full: help.includes("--full") ? ["--full"] : [] };
+  return {
+    searchOff: help.includes("--no-search") ? ["--no-search"] : [],
+    full: help.includes("--full") ? ["--full"] : [],
+    oneWorker: help.includes("--workers") ? ["--workers", "1"] : null,
+  };
 }
 
 /**
@@ -169,10 +175,10 @@ function snapshot(ref: string): string {
   return dir;
 }
 
-function buildOurs(articles: string, out: string, full: boolean, options: Options): Promise<Measurement> {
+function buildOurs(articles: string, out: string, full: boolean, options: Options, extra: string[] = []): Promise<Measurement> {
   // ARCHIVE_SEARCH=off is what the configuration read before the CLI had a flag for it.
   const env = options.searchOff.length ? {} : { ARCHIVE_SEARCH: "off" };
-  const args = ["--import", "tsx", "src/cli/build.ts", "--articles", articles, "--out", out, ...options.searchOff, ...(full ? options.full : [])];
+  const args = ["--import", "tsx", "src/cli/build.ts", "--articles", articles, "--out", out, ...options.searchOff, ...(full ? options.full : []), ...extra];
   return measure(options.project, "node", args, env);
 }
 
@@ -184,6 +190,8 @@ interface Row {
   baselinePeak: number;
   oursCpu: number;
   baselineCpu: number;
+  /** The same full build on one core, where the CLI can be told so. */
+  oneWorker: number | null;
   pagefind: number | null;
   incremental: number;
   oursPages: number;
@@ -211,6 +219,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   const baseline: Measurement[] = [];
   const pagefind: Measurement[] = [];
   const incremental: Measurement[] = [];
+  const oneWorker: Measurement[] = [];
   let searchIncluded = false;
   for (let run = 1; run <= runs; run++) {
     // Each full build starts from nothing: no previous output to reuse.
@@ -226,6 +235,10 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     log(`N=${n} run ${run}/${runs}: ours`);
     ours.push(await buildOurs(articles, oursOut, true, options));
     searchIncluded = existsSync(join(oursOut, "pagefind"));
+    if (options.oneWorker) {
+      log(`N=${n} run ${run}/${runs}: ours on one core`);
+      oneWorker.push(await buildOurs(articles, join(work, "one-worker-out"), true, options, options.oneWorker));
+    }
     if (pagefindAvailable && !searchIncluded) {
       log(`N=${n} run ${run}/${runs}: pagefind`);
       pagefind.push(await measure(options.project, "node", ["--import", "tsx", "bench/pagefind.ts", oursOut, articles, join(work, "pagefind-out")]));
@@ -247,6 +260,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     baselinePeak: median(baseline.map((m) => m.peakRss)),
     oursCpu: median(ours.map((m) => m.cpuS)),
     baselineCpu: median(baseline.map((m) => m.cpuS)),
+    oneWorker: oneWorker.length ? median(oneWorker.map((m) => m.ms)) / 1000 : null,
     pagefind: pagefind.length ? median(pagefind.map((m) => m.ms)) / 1000 : null,
     incremental: median(incremental.map((m) => m.ms)) / 1000,
     oursPages: pages(ours[0], /Built (\d+) pages/),
@@ -270,6 +284,8 @@ function table(rows: Row[]): string {
     "incremental/full",
     "baseline peak MB",
     "ours CPU s",
+    "ours cores used (CPU s / wall s)",
+    "ours on one core s",
     "baseline CPU s",
     "Pagefind s",
     "pages ours / baseline",
@@ -288,6 +304,8 @@ function table(rows: Row[]): string {
       (r.incremental / r.ours).toFixed(2),
       (r.baselinePeak / MB).toFixed(0),
       r.oursCpu.toFixed(1),
+      (r.oursCpu / r.ours).toFixed(2),
+      r.oneWorker === null ? "n/a" : r.oneWorker.toFixed(2),
       r.baselineCpu.toFixed(1),
       r.pagefind === null ? "n/a" : r.pagefind.toFixed(2),
       `${r.oursPages} / ${r.baselinePages}`,
@@ -319,6 +337,7 @@ function notes(rows: Row[], runs: number, options: Options): string {
   const lines = [
     `- runs per size: ${runs}, alternating baseline / ours; medians. Wall time of the whole command, peak RSS summed over its process tree (sampled every ${SAMPLE_MS} ms), CPU = user + system of the tree.`,
     `- ours: \`node --import tsx src/cli/build.ts ${[...options.searchOff, ...options.full].join(" ")}\` into an empty folder (every page, feeds, sitemap), without the search index; Pagefind timed on its own over that output (bench/pagefind.ts).`,
+    "- ours on one core: the same full build with `--workers 1`; ours uses one worker process per core once it writes 5,000 pages or more.",
     "- baseline: bench/baseline/, a bare Eleventy 3 site (Markdown articles, Nunjucks layout, paginated section lists, year pages) over the same articles.",
     "- incremental: one newest article added to the N-article archive and the site rebuilt over the N-article output (no `--full`); its output is compared by hash with a full build of the same N+1 articles into an empty folder. The N article files are older than 2 s when ours first builds them, as a newsroom's are: the build trusts unchanged size, times and inode of such files, and reads again those changed within 2 s of a build.",
   ];
