@@ -180,6 +180,19 @@ describe("npm run check", () => {
     expect(report.summary.problems).toBe(report.problems.length);
   });
 
+  it("after a change, reports exactly what a full check reports, a page broken by hand included", () => {
+    const dir = copy();
+    expect(checkJson(dir).status).toBe(0);
+    // Broken after the last check, with nothing else changed: its findings cannot come from what was kept.
+    faults.find((f) => f.rule === "html/no-dup-id")!.plant(dir);
+    const again = checkJson(dir);
+    const full = checkJson(dir, {}, "--full");
+    expect(again.status).toBe(1);
+    expect(again.report.problems).toContainEqual(expect.objectContaining({ page: article.url, rule: "html/no-dup-id" }));
+    expect(again.report.problems).toEqual(full.report.problems);
+    expect(again.report.summary).toEqual(full.report.summary);
+  });
+
   it("groups the human report by page, with the rule under it, and a summary line", () => {
     const dir = copy();
     faults.find((f) => f.name.includes("month archive"))!.plant(dir);

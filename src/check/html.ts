@@ -1,5 +1,9 @@
-import { readFileSync } from "node:fs";
-import { FileSystemConfigLoader, HtmlValidate, type ConfigData } from "html-validate";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
+import { Worker } from "node:worker_threads";
+import { FileSystemConfigLoader, HtmlValidate, version, type ConfigData } from "html-validate";
 import type { Problem } from "./problem.js";
 import type { SiteFile } from "./site.js";
 
@@ -16,9 +20,89 @@ export function createValidator(configFile: URL | string = HTML_VALIDATE_CONFIG)
   return new HtmlValidate(new FileSystemConfigLoader({ ...config, root: true }));
 }
 
-export async function validatePage(validator: HtmlValidate, page: SiteFile): Promise<Problem[]> {
-  const report = await validator.validateString(page.source, page.file);
-  return report.results.flatMap((result) =>
-    result.messages.map((m) => ({ page: page.url, rule: `html/${m.ruleId}`, message: `${m.line}:${m.column}: ${m.message}` })),
+/** What html-validate says of one page's source, wherever the page is. */
+export type Finding = Omit<Problem, "page">;
+
+export async function validateSource(validator: HtmlValidate, source: string, file: string): Promise<Finding[]> {
+  const report = await validator.validateString(source, file);
+  return report.results.flatMap((result) => result.messages.map((m) => ({ rule: `html/${m.ruleId}`, message: `${m.line}:${m.column}: ${m.message}` })));
+}
+
+/**
+ * Findings kept by the SHA-256 of a page's source: a page that did not
+ * change since the last check is not validated again. The rules and the
+ * validator's version head the file, and other ones void it.
+ */
+interface Kept {
+  rules: string;
+  findings: Record<string, Finding[]>;
+}
+
+function rulesKey(): string {
+  return createHash("sha256").update(version).update(readFileSync(HTML_VALIDATE_CONFIG)).digest("base64url");
+}
+
+function readKept(file: string | undefined, rules: string): Record<string, Finding[]> {
+  if (!file) return {};
+  try {
+    const kept = JSON.parse(readFileSync(file, "utf8")) as Kept;
+    return kept.rules === rules ? kept.findings : {};
+  } catch {
+    return {};
+  }
+}
+
+// Below this many pages to validate, starting worker threads costs more than it saves.
+const PAGES_PER_WORKER = 400;
+const WORKER = new URL("./html-worker.ts", import.meta.url);
+// A worker thread does not inherit the main thread's TypeScript loader: it registers tsx itself, then loads the worker.
+const WORKER_BOOT = `(async () => { (await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})).register(); await import(${JSON.stringify(WORKER.href)}); })();`;
+
+/** Validate sources on worker threads, about evenly shared. */
+async function validateInWorkers(sources: { file: string; source: string }[], workers: number): Promise<Finding[][]> {
+  const shares = Array.from({ length: workers }, (_, i) => sources.filter((_, j) => j % workers === i));
+  const answers = await Promise.all(
+    shares.map(
+      (share) =>
+        new Promise<Finding[][]>((resolvePromise, reject) => {
+          const worker = new Worker(WORKER_BOOT, { eval: true, workerData: share });
+          worker.once("message", (findings: Finding[][]) => resolvePromise(findings));
+          worker.once("error", reject);
+          worker.once("exit", (code) => code !== 0 && reject(new Error(`html-validate worker ended with exit status ${code}`)));
+        }),
+    ),
   );
+  const findings: Finding[][] = [];
+  sources.forEach((_, j) => findings.push(answers[j % workers][Math.floor(j / workers)]));
+  return findings;
+}
+
+/**
+ * html-validate on every page: findings of a page unchanged since the last
+ * check come from `keptFile` (unless `reuse` is off), the others are
+ * validated, on every core when there are enough of them, and all are kept
+ * for the next check.
+ */
+export async function validatePages(pages: SiteFile[], keptFile?: string, reuse = true): Promise<Problem[]> {
+  const rules = rulesKey();
+  const kept = reuse ? readKept(keptFile, rules) : {};
+  const keys = pages.map((page) => createHash("sha256").update(page.source).digest("base64url"));
+  const missing = pages.flatMap((page, i) => (kept[keys[i]] ? [] : [{ file: page.file, source: page.source, key: keys[i] }]));
+  const workers = Math.min(availableParallelism(), Math.floor(missing.length / PAGES_PER_WORKER));
+  let found: Finding[][];
+  if (workers > 1) found = await validateInWorkers(missing, workers);
+  else {
+    const validator = createValidator();
+    found = [];
+    for (const { source, file } of missing) found.push(await validateSource(validator, source, file));
+  }
+  const now: Record<string, Finding[]> = {};
+  missing.forEach(({ key }, i) => (now[key] = found[i]));
+  for (const key of keys) now[key] ??= kept[key];
+  if (keptFile) {
+    mkdirSync(dirname(keptFile), { recursive: true });
+    writeFileSync(`${keptFile}.new`, JSON.stringify({ rules, findings: now } satisfies Kept));
+    renameSync(`${keptFile}.new`, keptFile);
+  }
+  return pages.flatMap((page, i) => now[keys[i]].map((finding) => ({ page: page.url, ...finding })));
 }

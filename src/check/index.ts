@@ -3,7 +3,7 @@ import { loadArchive } from "../archive.js";
 import { compareText } from "../text.js";
 import { checkContent } from "./content.js";
 import { checkExternal } from "./external.js";
-import { createValidator, validatePage } from "./html.js";
+import { validatePages } from "./html.js";
 import { checkLinks } from "./links.js";
 import { checkSearchIndex } from "./search.js";
 import { checkXml } from "./xml.js";
@@ -21,6 +21,10 @@ export interface CheckOptions {
   siteUrl: string;
   /** Fetch external links too. */
   external?: boolean;
+  /** Where html-validate's findings are kept by page content between checks. */
+  keptFile?: string;
+  /** Validate every page anew, ignoring what was kept. */
+  full?: boolean;
 }
 
 export interface CheckSummary {
@@ -73,11 +77,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const site = readSite(resolve(options.siteDir));
   const links = checkLinks(site, options.siteUrl);
   let problems = [...links.problems];
-  const validator = createValidator();
   const pages = site.files.filter((f) => f.kind === "html" && f.doc);
   // html-validate's time grows faster than a page's size (11 s at 8 MB): a huge page is left to the other rules, and said so.
   const [validated, tooLarge] = [pages.filter((p) => p.source.length <= MAX_VALIDATED_CHARS), pages.filter((p) => p.source.length > MAX_VALIDATED_CHARS)];
-  for (const page of validated) problems.push(...(await validatePage(validator, page)));
+  problems.push(...(await validatePages(validated, options.keptFile, !options.full)));
   problems.push(...checkContent(site, archive, links.linksFrom), ...checkSearchIndex(site, archive), ...checkXml(site));
   if (options.external) problems.push(...(await checkExternal(links.external)));
   // The sort is stable: problems of one page and rule keep the order they were found in.

@@ -1,4 +1,6 @@
 import { statSync } from "node:fs";
+import { join } from "node:path";
+import { cacheDir } from "../incremental.js";
 import { runCheck } from "../check/index.js";
 import { formatReport } from "../check/report.js";
 import { ContentError } from "../diagnostics.js";
@@ -13,6 +15,7 @@ const USAGE = `usage: npm run check [-- DIR] [-- --articles DIR] [--json] [--ext
   --json           print one JSON document {problems, external, summary} and nothing else
   --external       also fetch every external link (off by default: the check runs offline)
   --external-list  print the external links found
+  --full           validate every page's HTML anew, not only pages changed since the last check
 exit status: 0 no problems, 1 problems found, 2 usage error`;
 
 function isFolder(path: string): boolean {
@@ -26,6 +29,7 @@ async function main(): Promise<number> {
       json: { type: "boolean" },
       external: { type: "boolean" },
       "external-list": { type: "boolean" },
+      full: { type: "boolean" },
     },
     USAGE,
     true,
@@ -48,7 +52,9 @@ async function main(): Promise<number> {
   const started = performance.now();
   let result;
   try {
-    result = await runCheck({ siteDir, articlesDir: values.articles!, siteUrl, external: values.external });
+    // html-validate's findings are kept by page content: a page unchanged since the last check is not validated again.
+    const keptFile = join(cacheDir("."), "check-findings.json");
+    result = await runCheck({ siteDir, articlesDir: values.articles!, siteUrl, external: values.external, keptFile, full: values.full });
   } catch (error) {
     if (!(error instanceof ContentError)) throw error;
     console.error(`expected valid records to check the site against, found:\n${error.message}`);
