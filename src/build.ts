@@ -43,15 +43,23 @@ export interface BuildResult {
   ms: number;
 }
 
-/** Save the parses unless another build is saving them at this moment: its parses will do. */
+/**
+ * Save the parses unless another build is saving them at this moment: its
+ * parses will do. They only spare later work, so a cache folder this user
+ * may not write, or a full disk, costs time and not the build.
+ */
 function saveParsesAlone(cache: ParseCache, dir: string, code: string): void {
-  mkdirSync(dir, { recursive: true });
-  const taken = tryLock(join(dir, "parses.lock"));
-  if (!("release" in taken)) return;
   try {
-    cache.save(dir, code);
-  } finally {
-    taken.release();
+    mkdirSync(dir, { recursive: true });
+    const taken = tryLock(join(dir, "parses.lock"));
+    if (!("release" in taken)) return;
+    try {
+      cache.save(dir, code);
+    } finally {
+      taken.release();
+    }
+  } catch (error) {
+    if (!environmentError(error, dir)) throw error;
   }
 }
 
