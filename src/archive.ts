@@ -10,6 +10,7 @@ import {
   RESERVED_SLUGS,
   SEARCH_URL,
   dayUrl,
+  listPageUrl,
   monthUrl,
   sectionFeedUrl,
   sectionSlug,
@@ -247,18 +248,22 @@ function linkTeasers(articles: Article[]): void {
   }
 }
 
-function paginate(section: Section, nav: NavSection): ListPage[] {
-  const { name } = section;
-  const articles = section.articles.map(summarise);
-  const urlOf = (n: number) => sectionUrl(name, n);
-  const pageCount = Math.max(1, Math.ceil(articles.length / PAGE_SIZE));
+/**
+ * A list of articles on pages of PAGE_SIZE, newest first, each linked to
+ * the pages before and after it: a section, or a year, month or day, so
+ * that no page of a large archive lists more than PAGE_SIZE articles.
+ */
+function pagesOf(kind: ListPage["kind"], articles: Article[], base: string, title: string, describe: (pageNote: string) => string, extra: Pick<ListPage, "section" | "crumbs">): ListPage[] {
+  const summaries = articles.map(summarise);
+  const pageCount = Math.max(1, Math.ceil(summaries.length / PAGE_SIZE));
+  const urlOf = (n: number) => listPageUrl(base, n);
   return Array.from({ length: pageCount }, (_, i) => ({
-    kind: "section" as const,
+    kind,
     url: urlOf(i + 1),
-    title: i > 0 ? `${name}, page ${i + 1}` : name,
-    description: `Articles of ${name}, newest first${i > 0 ? `, page ${i + 1} of ${pageCount}` : ""}.`,
-    articles: articles.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE),
-    section: nav,
+    title: i > 0 ? `${title}, page ${i + 1}` : title,
+    description: describe(i > 0 ? `, page ${i + 1} of ${pageCount}` : ""),
+    articles: summaries.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE),
+    ...extra,
     pageNumber: i + 1,
     pageCount,
     previousUrl: i > 0 ? urlOf(i) : null,
@@ -266,20 +271,13 @@ function paginate(section: Section, nav: NavSection): ListPage[] {
   }));
 }
 
-function datePage(kind: ListPage["kind"], articles: Article[], title: string, crumbs: { label: string; url: string }[]): ListPage {
+function sectionPagesOf(section: Section, nav: NavSection): ListPage[] {
+  return pagesOf("section", section.articles, section.url, section.name, (note) => `Articles of ${section.name}, newest first${note}.`, { section: nav });
+}
+
+function datePages(kind: ListPage["kind"], articles: Article[], title: string, crumbs: { label: string; url: string }[]): ListPage[] {
   const count = `${articles.length} ${articles.length === 1 ? "article" : "articles"}`;
-  return {
-    kind,
-    url: crumbs[crumbs.length - 1].url,
-    title,
-    description: `The archive of ${title}: ${count}.`,
-    articles: articles.map(summarise),
-    crumbs,
-    pageNumber: 1,
-    pageCount: 1,
-    previousUrl: null,
-    nextUrl: null,
-  };
+  return pagesOf(kind, articles, crumbs[crumbs.length - 1].url, title, (note) => `The archive of ${title}: ${count}${note}.`, { crumbs });
 }
 
 /** Problems that only show across files: two articles at one URL, clashing section names. */
@@ -327,7 +325,7 @@ export function buildArchive(records: SourcedRecord[]): Archive {
 
   linkTeasers(articles);
   const nav = sections.map(({ name, url, feedUrl }) => ({ name, url, feedUrl }));
-  const sectionPages = sections.flatMap((section, i) => paginate(section, nav[i]));
+  const sectionPages = sections.flatMap((section, i) => sectionPagesOf(section, nav[i]));
 
   const years: YearSummary[] = [];
   const yearPages: ListPage[] = [];
@@ -336,18 +334,19 @@ export function buildArchive(records: SourcedRecord[]): Archive {
   for (const [year, inYear] of groupBy(articles, (a) => a.year)) {
     const months: MonthSummary[] = [];
     const yearCrumb = { label: year, url: yearUrl(year) };
-    const yearPage = datePage("year", inYear, year, [yearCrumb]);
-    yearPages.push(yearPage);
+    // Every page of a year shows its months, the way into a year too long for one page.
+    const pagesOfYear = datePages("year", inYear, year, [yearCrumb]);
+    yearPages.push(...pagesOfYear);
     for (const [month, inMonth] of groupBy(inYear, (a) => a.month)) {
       const monthCrumb = { label: inMonth[0].monthLabel, url: monthUrl(year, month) };
       months.push({ year, month, label: monthCrumb.label, url: monthCrumb.url, count: inMonth.length });
-      monthPages.push(datePage("month", inMonth, monthCrumb.label, [yearCrumb, monthCrumb]));
+      monthPages.push(...datePages("month", inMonth, monthCrumb.label, [yearCrumb, monthCrumb]));
       for (const [day, inDay] of groupBy(inMonth, (a) => a.day)) {
         const label = readableDate(inDay[0].date);
-        dayPages.push(datePage("day", inDay, label, [yearCrumb, monthCrumb, { label, url: dayUrl(year, month, day) }]));
+        dayPages.push(...datePages("day", inDay, label, [yearCrumb, monthCrumb, { label, url: dayUrl(year, month, day) }]));
       }
     }
-    yearPage.months = months;
+    for (const page of pagesOfYear) page.months = months;
     years.push({ year, url: yearUrl(year), count: inYear.length, months });
   }
 

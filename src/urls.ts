@@ -60,9 +60,13 @@ export const SEARCH_INDEX_URL = "/pagefind/";
 /** Section slugs that would take the place of another page. */
 export const RESERVED_SLUGS = ["archive", "search", "pagefind", "page", "feed-xml", "assets"];
 
-export function sectionUrl(section: string, pageNumber = 1): string {
-  const base = `/${sectionSlug(section)}/`;
+/** Page n of a list that starts at `base`: `/biz-updates/page/2/`, `/2021/08/page/2/`. */
+export function listPageUrl(base: string, pageNumber: number): string {
   return pageNumber > 1 ? `${base}page/${pageNumber}/` : base;
+}
+
+export function sectionUrl(section: string, pageNumber = 1): string {
+  return listPageUrl(`/${sectionSlug(section)}/`, pageNumber);
 }
 
 export function sectionFeedUrl(section: string): string {

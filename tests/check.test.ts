@@ -198,7 +198,7 @@ describe("npm run check", () => {
     faults.find((f) => f.name.includes("month archive"))!.plant(dir);
     const run = check(dir);
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`^${article.monthUrl}\\n  listed +expected the month archive to list ${article.url}`, "m"));
+    expect(run.stdout).toMatch(new RegExp(`^${article.monthUrl}\\n  listed +expected a page of the month archive \\(1 page\\(s\\)\\) to list ${article.url}`, "m"));
     expect(run.stdout).toMatch(/^✖ 1 problem on 1 page \(listed: 1\)/m);
   });
 

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { dateParts, readableDate } from "../src/dates.js";
 import { parseExport } from "../src/parse.js";
 import type { ArticleRecord } from "../src/record.js";
-import { ARCHIVE_URL, articleUrl, dayUrl, headlineSlug, monthUrl, outputPath, sectionSlug, sectionUrl, yearUrl } from "../src/urls.js";
+import { ARCHIVE_URL, articleUrl, dayUrl, headlineSlug, listPageUrl, monthUrl, outputPath, sectionSlug, sectionUrl, yearUrl } from "../src/urls.js";
 import {
   SEED_FILES,
   articlesWith,
@@ -17,6 +17,7 @@ import {
   hrefsIn,
   pageDocument,
   rawExport,
+  readPage,
   seedText,
   textOf,
   type BuildRun,
@@ -277,6 +278,31 @@ describe("a section with 47 articles", () => {
       [urls[0], urls[2]],
       [urls[1], undefined],
     ]);
+  });
+
+  it("splits its year and month archives the same way: every article on exactly one page of its year, month and day", () => {
+    const reports = extra.map(parsedItem);
+    const pagesOf = (base: string) => {
+      const urls = [base];
+      while (exists(run.out, listPageUrl(base, urls.length + 1))) urls.push(listPageUrl(base, urls.length + 1));
+      return urls.map((url) => ({ url, links: articleLinks(pageDocument(run.out, url), items) }));
+    };
+    const year = pagesOf("/2022/");
+    expect(year.map((page) => page.url)).toEqual(["/2022/", "/2022/page/2/", "/2022/page/3/"]);
+    expect(year.map((page) => page.links.length)).toEqual([20, 20, 5]);
+    const january = pagesOf("/2022/01/");
+    expect(january.map((page) => page.links.length)).toEqual([20, 11]);
+    expect(pagesOf("/2022/02/").map((page) => page.links.length)).toEqual([14]);
+    for (const item of reports) {
+      const { year: y, month: m, day: d } = dateParts(item.record.date);
+      for (const base of [`/${y}/`, `/${y}/${m}/`, `/${y}/${m}/${d}/`]) {
+        expect(pagesOf(base).filter((page) => page.links.includes(item.url)), `${item.url} on ${base}`).toHaveLength(1);
+      }
+    }
+    // Every page of the year shows its months, with counts.
+    for (const page of year) expect(readPage(run.out, page.url)).toMatch(/January 2022<\/a> <span class="count">\(31\)<\/span>/);
+    expect(relLink(pageDocument(run.out, "/2022/page/2/"), "prev")).toBe("/2022/");
+    expect(relLink(pageDocument(run.out, "/2022/page/2/"), "next")).toBe("/2022/page/3/");
   });
 
   it("leaves the other section on one page", () => {

@@ -1,7 +1,7 @@
 import { FEED_SIZE, type Archive, type Article } from "../archive.js";
 import { quote } from "../diagnostics.js";
 import { createMarkdown, paragraphTexts, renderBody } from "../markdown.js";
-import { ARCHIVE_URL, FEED_URL, HOME_URL, NOT_FOUND_URL, PATHS, SEARCH_INDEX_URL, SEARCH_URL, SITEMAP_URL, sectionUrl } from "../urls.js";
+import { ARCHIVE_URL, FEED_URL, HOME_URL, listPageUrl, NOT_FOUND_URL, PATHS, SEARCH_INDEX_URL, SEARCH_URL, SITEMAP_URL } from "../urls.js";
 import { attr, blockTexts, collapse, elements, parseHtml, textNodes, textOf, type Element, type Parent } from "./dom.js";
 import { findTarget } from "./links.js";
 import type { Problem } from "./problem.js";
@@ -163,36 +163,39 @@ export function checkContent(site: BuiltSite, archive: Archive, linksFrom: Map<s
     }
   }
 
+  // What the pages of a list (a section, a year, a month, a day) link to, together: an article may be on any of them.
+  const listLinks = new Map<string, { pages: number; links: Set<string> }>();
+  const linksOfList = (base: string) => {
+    let list = listLinks.get(base);
+    if (!list) {
+      list = { pages: 0, links: new Set<string>() };
+      while (findTarget(site, listPageUrl(base, list.pages + 1))) {
+        list.pages++;
+        for (const link of linksFrom.get(listPageUrl(base, list.pages)) ?? []) list.links.add(link);
+      }
+      listLinks.set(base, list);
+    }
+    return list;
+  };
   const lists = (url: string, article: Article, what: string) => {
     const links = linksFrom.get(url);
     // A missing list is reported once, as missing-page.
     if (links && !links.has(article.url)) report(url, "listed", `expected ${what} to list ${article.url}, found no link to it`);
   };
-  // What the pages of each section link to, together: an article may be on any of them.
-  const sectionLinks = new Map(
-    archive.sections.map((s) => {
-      const links = new Set<string>();
-      let pages = 0;
-      while (findTarget(site, sectionUrl(s.name, pages + 1))) {
-        pages++;
-        for (const link of linksFrom.get(sectionUrl(s.name, pages)) ?? []) links.add(link);
-      }
-      return [s.name, { pages, links }];
-    }),
-  );
+  const listsOnAPage = (base: string, article: Article, what: string) => {
+    const { pages, links } = linksOfList(base);
+    if (pages > 0 && !links.has(article.url)) report(base, "listed", `expected a page of ${what} (${pages} page(s)) to list ${article.url}, found none`);
+  };
   const sectionPosition = new Map(archive.sections.flatMap((s) => s.articles.map((a, i) => [a, i] as const)));
   archive.articles.forEach((article, position) => {
     const page = findTarget(site, article.url);
     if (!page || page.kind !== "html") report(article.url, "article-page", `expected the page of ${quote(article.headline)} (${article.file}), found no file`);
     else checkArticlePage(article, page, blockTexts(parseHtml(renderBody(article.body))), report);
 
-    const section = sectionLinks.get(article.section)!;
-    if (section.pages > 0 && !section.links.has(article.url)) {
-      report(article.sectionUrl, "listed", `expected a page of section ${quote(article.section)} (${section.pages} page(s)) to list ${article.url}, found none`);
-    }
-    lists(article.yearUrl, article, "the year archive");
-    lists(article.monthUrl, article, "the month archive");
-    lists(article.dayUrl, article, "the day archive");
+    listsOnAPage(article.sectionUrl, article, `section ${quote(article.section)}`);
+    listsOnAPage(article.yearUrl, article, "the year archive");
+    listsOnAPage(article.monthUrl, article, "the month archive");
+    listsOnAPage(article.dayUrl, article, "the day archive");
     if (position < FEED_SIZE) lists(FEED_URL, article, "the site feed");
     if (sectionPosition.get(article)! < FEED_SIZE) lists(article.sectionFeedUrl, article, "the section feed");
     lists(SITEMAP_URL, article, "the sitemap");
