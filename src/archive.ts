@@ -15,6 +15,8 @@ import {
   sectionFeedUrl,
   sectionSlug,
   sectionUrl,
+  sitemapPartUrl,
+  SITEMAP_URL,
   yearUrl,
 } from "./urls.js";
 
@@ -170,6 +172,34 @@ export interface SitemapEntry {
   lastmod: string | null;
 }
 
+/** One sitemap file and the pages it lists. */
+export interface SitemapFile {
+  url: string;
+  entries: SitemapEntry[];
+}
+
+// sitemaps.org: a sitemap file lists at most 50,000 URLs; beyond, an index names several.
+export const SITEMAP_MAX_URLS = 50_000;
+
+/**
+ * The sitemap as files: one file at SITEMAP_URL while the pages fit in one,
+ * otherwise files of at most `max` URLs each (`/sitemap-1.xml`, …), which
+ * an index at SITEMAP_URL names.
+ */
+export function sitemapFiles(entries: SitemapEntry[], max = SITEMAP_MAX_URLS): Sitemap {
+  if (entries.length <= max) return { whole: { url: SITEMAP_URL, entries }, parts: [] };
+  const parts: SitemapFile[] = [];
+  for (let start = 0; start < entries.length; start += max) parts.push({ url: sitemapPartUrl(parts.length + 1), entries: entries.slice(start, start + max) });
+  return { whole: null, parts };
+}
+
+export interface Sitemap {
+  /** The one file at SITEMAP_URL that lists every page, while they fit in one. */
+  whole: SitemapFile | null;
+  /** Otherwise the files the index at SITEMAP_URL names. */
+  parts: SitemapFile[];
+}
+
 export interface Archive {
   /** Newest first. */
   articles: Article[];
@@ -186,7 +216,7 @@ export interface Archive {
   listPages: ListPage[];
   feeds: Feed[];
   /** Every HTML page a reader or crawler should find. */
-  sitemap: SitemapEntry[];
+  sitemap: Sitemap;
 }
 
 /** Newest first; same-day articles by headline, then file, so the order never depends on the file system. */
@@ -355,11 +385,11 @@ export function buildArchive(records: SourcedRecord[]): Archive {
     { url: FEED_URL, title: "Latest articles", subtitle: null, pageUrl: HOME_URL, section: null, articles: articles.slice(0, FEED_SIZE) },
     ...sections.map((s) => ({ url: s.feedUrl, title: s.name, subtitle: `The newest articles of ${s.name}.`, pageUrl: s.url, section: s.name, articles: s.articles.slice(0, FEED_SIZE) })),
   ];
-  const sitemap: SitemapEntry[] = [
+  const sitemap = sitemapFiles([
     ...[HOME_URL, ARCHIVE_URL, SEARCH_URL].map((url) => ({ url, lastmod: null })),
     ...listPages.map((page) => ({ url: page.url, lastmod: null })),
     ...articles.map((article) => ({ url: article.url, lastmod: article.date })),
-  ];
+  ]);
   return {
     articles,
     latest: articles.slice(0, HOME_SIZE).map(summarise),

@@ -53,6 +53,11 @@ export const ARCHIVE_URL = "/archive/";
 export const SEARCH_URL = "/search/";
 export const FEED_URL = "/feed.xml";
 export const SITEMAP_URL = "/sitemap.xml";
+
+/** The n-th file of a sitemap too large for one, which the index at SITEMAP_URL names. */
+export function sitemapPartUrl(n: number): string {
+  return `/sitemap-${n}.xml`;
+}
 export const NOT_FOUND_URL = "/404.html";
 /** Pagefind's index and its JavaScript API. */
 export const SEARCH_INDEX_URL = "/pagefind/";

@@ -3,6 +3,7 @@ import { DomUtils } from "htmlparser2";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { SITEMAP_MAX_URLS, sitemapFiles } from "../src/archive.js";
 import { dateParts, readableDate } from "../src/dates.js";
 import { parseExport } from "../src/parse.js";
 import type { ArticleRecord } from "../src/record.js";
@@ -425,5 +426,18 @@ describe("an archive with Markdown traps and edge dates, built under two time zo
     expect(childElements(body).map(textOf)).toEqual(TRAPS);
     const markup = ["ol", "ul", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "hr", "em", "strong", "code", "a", "img", "b", "script", "table", "del", "s", "br"];
     expect(DomUtils.findAll(() => true, [body]).map((el) => el.name).filter((name) => markup.includes(name))).toEqual([]);
+  });
+});
+
+describe("the sitemap of an archive too large for one file", () => {
+  it("is an index of files of at most the limit, every page in exactly one", () => {
+    const entries = Array.from({ length: 7 }, (_, i) => ({ url: `/page-${i}/`, lastmod: null }));
+    expect(sitemapFiles(entries, 7)).toEqual({ whole: { url: "/sitemap.xml", entries }, parts: [] });
+    const { whole, parts } = sitemapFiles(entries, 3);
+    expect(whole).toBeNull();
+    expect(parts.map((part) => part.url)).toEqual(["/sitemap-1.xml", "/sitemap-2.xml", "/sitemap-3.xml"]);
+    expect(parts.map((part) => part.entries.length)).toEqual([3, 3, 1]);
+    expect(parts.flatMap((part) => part.entries)).toEqual(entries);
+    expect(SITEMAP_MAX_URLS).toBe(50_000);
   });
 });

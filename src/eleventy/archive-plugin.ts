@@ -40,6 +40,8 @@ export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource)
   eleventyConfig.addGlobalData("nav", () => archive().nav);
   eleventyConfig.addGlobalData("render", () => renderData(archive(), selection));
   // One rule for the pages written once per build (home, archive index, sitemap, search, 404, robots, stylesheet):
-  // the templates that paginate over nothing. A run that is not to write them skips them.
-  eleventyConfig.addPreprocessor("once", "*", (data: { pagination?: unknown }) => (data.pagination || selection?.once !== false ? undefined : false));
+  // every template that does not paginate over `render`, whose lists the runs share out. A run that is not to write them skips them.
+  eleventyConfig.addPreprocessor("once", "*", (data: { pagination?: { data?: string } }) =>
+    data.pagination?.data?.startsWith("render.") || selection?.once !== false ? undefined : false,
+  );
 }
