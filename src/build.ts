@@ -106,12 +106,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const manifest = manifestPath(projectDir, output.out);
   // The output folder is replaced as a whole: it must not hold the project or lie among its sources.
   guarded(() => guardOutput(output, projectDir, [articlesDir, join(projectDir, "content"), join(projectDir, "templates")], existsSync(manifest)));
-  let held: Lock;
-  try {
-    held = await lock(output.lock, (holder) => console.error(`waiting for the build in process ${holder.pid} to finish writing ${output.out}`));
-  } catch (error) {
-    throw environmentError(error, dirname(output.live)) ?? error;
-  }
+  // Signals are handled from before the lock is taken, so that no Ctrl-C leaves it behind.
+  let held: Lock | undefined;
   // Ctrl-C waits while the new site is swapped or moved in; at any other moment the build stops at once, the live site as it was.
   let committing = false;
   let deferred: NodeJS.Signals | undefined;
@@ -127,8 +123,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     process.off("SIGTERM", onSignal);
     process.off("SIGHUP", onSignal);
     // A commit cut short keeps its staged files for the next build to finish it.
-    if (!existsSync(output.journal)) rmSync(output.staging, { recursive: true, force: true });
-    held.release();
+    if (held && !existsSync(output.journal)) rmSync(output.staging, { recursive: true, force: true });
+    held?.release();
   };
   // The signal is raised again once handled, to end the process as it would have without this handler.
   const stop = (signal: NodeJS.Signals) => {
@@ -138,6 +134,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   process.on("SIGHUP", onSignal);
+  try {
+    held = await lock(output.lock, (holder) => console.error(`waiting for the build in process ${holder.pid} to finish writing ${output.out}`));
+  } catch (error) {
+    release();
+    throw environmentError(error, dirname(output.live)) ?? error;
+  }
   try {
     const { mixed } = recover(output);
     const code = codeFingerprint(projectDir);

@@ -17,6 +17,8 @@ async function work(task: WorkerTask): Promise<WorkerReply> {
   }
 }
 
+// The build that started this worker ended (killed, or stopped by a signal): its pages are of no use.
+process.once("disconnect", () => process.exit(1));
 process.once("message", async (task: WorkerTask) => {
   const reply = await work(task);
   process.send!(reply, () => process.exit(0));
