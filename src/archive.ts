@@ -424,9 +424,9 @@ export function loadArchive(dir: string, { cache = new ParseCache(), now = Date.
   const all = [...problems, ...findConflicts(records), ...futureDates(records, now)].sort((a, b) => compareText(a.file, b.file) || a.line - b.line);
   if (all.length > 0) throw new ContentError(all);
   // The dev server reloads on every change of any file: when the cache hands back the very same records, so is the model.
-  const last = cache.lastArchive;
-  if (last && sameRecords(last.records, records)) return last.archive;
+  const last = cache.lastModel;
+  if (last && sameRecords(last.records, records)) return last.model as Archive;
   const archive = buildArchive(records);
-  cache.lastArchive = { records, archive };
+  cache.lastModel = { records, model: archive };
   return archive;
 }

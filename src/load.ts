@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeFileSync, writeSync, type Stats } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
-import type { Archive } from "./archive.js";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { readRecord, writeRecord } from "./frontmatter.js";
@@ -215,8 +214,8 @@ export class ParseCache {
   // Whether anything was parsed that a saved cache does not hold yet.
   #unsaved = false;
   #saved: { dir: string; code: string; generation: string; keys: Set<string> } | undefined;
-  /** The site model of the last load, which a load of the very same records gives again. */
-  lastArchive: { records: SourcedRecord[]; archive: Archive } | undefined;
+  /** What the last load's records were made into (the site model), which a load of the very same records gives again. */
+  lastModel: { records: SourcedRecord[]; model: unknown } | undefined;
 
   #parseKeyed(bytes: Uint8Array, name: string): { key: string; result: ParseResult } {
     const key = cacheKey(bytes, name);

@@ -8,6 +8,11 @@ import { BuildError, describeError, environmentError, findCause } from "./build-
 import { configureSite } from "./eleventy/site-config.js";
 import type { RenderSelection } from "./render-plan.js";
 
+/*
+ * The runs of a build: Eleventy writing a selection of pages into the
+ * staging folder, in this process or in a worker process per core.
+ */
+
 // Eleventy holds every page of a run in memory until the run ends: runs of
 // this many pages keep a large archive's build within a few hundred MB.
 export const PAGES_PER_RUN = 2500;
