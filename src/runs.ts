@@ -113,7 +113,8 @@ function writeRunsInWorker(task: WorkerTask, started: (kill: () => void) => void
     started(() => worker.kill("SIGKILL"));
     let reply: WorkerReply | undefined;
     worker.on("message", (message: WorkerReply) => (reply = message));
-    worker.on("error", (error) => reject(new BuildError(`expected a render worker to start, found ${error.message}`, 2)));
+    // A worker that started and then failed (killed before it read its task: EPIPE) is reported when it exits.
+    worker.on("error", (error) => worker.pid === undefined && reject(new BuildError(`expected a render worker to start, found ${error.message}`, 2)));
     worker.on("exit", (code, signal) => {
       if (reply && "written" in reply) resolvePromise(reply.written);
       else if (reply) reject(new BuildError(reply.error, reply.exitCode));
