@@ -1,4 +1,4 @@
-import { NOT_TEXT, splitLines } from "./text.js";
+import { codePoint, NOT_TEXT, splitLines } from "./text.js";
 
 /**
  * Exports must be UTF-8 text. Anything else is refused with the line where it
@@ -59,8 +59,7 @@ export function decodeText(bytes: Uint8Array): Decoded {
   const control = NOT_TEXT.exec(text);
   if (control) {
     const line = splitLines(text.slice(0, control.index)).length;
-    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-    return { line, message: `expected text, found binary data (control character U+${code})` };
+    return { line, message: `expected text, found binary data (control character ${codePoint(control[0])})` };
   }
   return { text };
 }

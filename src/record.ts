@@ -1,6 +1,6 @@
 import { isCalendarDate } from "./dates.js";
 import { quote } from "./diagnostics.js";
-import { NOT_TEXT } from "./text.js";
+import { codePoint, NOT_TEXT } from "./text.js";
 
 /** The sidebar teaser some exports end with: another article's headline and summary. */
 export interface Teaser {
@@ -76,7 +76,7 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return "nothing";
   if (typeof value === "string") {
     const unwritable = NOT_TEXT.exec(value);
-    if (unwritable) return `the character U+${unwritable[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")} in ${quote(value.replace(new RegExp(NOT_TEXT, "gu"), "\uFFFD"))}`;
+    if (unwritable) return `the character ${codePoint(unwritable[0])} in ${quote(value.replace(new RegExp(NOT_TEXT, "gu"), "\uFFFD"))}`;
     return value.trim() === "" ? "empty text" : quote(value);
   }
   if (Array.isArray(value)) return "a list";

@@ -48,3 +48,8 @@ export function stripBom(text: string): string {
  * cannot carry.
  */
 export const NOT_TEXT = /[\u0000-\u0008\u000b\u000e-\u001f\u007f\p{Cs}\ufffe\uffff]/u;
+
+/** A character as messages name it: `U+0000`. */
+export function codePoint(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+}

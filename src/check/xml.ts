@@ -1,4 +1,5 @@
 import { XMLValidator } from "fast-xml-parser";
+import { codePoint } from "../text.js";
 import type { Problem } from "./problem.js";
 import type { BuiltSite } from "./site.js";
 
@@ -13,7 +14,7 @@ export function checkXml(site: BuiltSite): Problem[] {
     const bad = NOT_XML.exec(file.source);
     if (bad) {
       const line = file.source.slice(0, bad.index).split("\n").length;
-      problems.push({ page: file.url, rule: "xml", message: `${line}: expected characters XML allows, found U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}` });
+      problems.push({ page: file.url, rule: "xml", message: `${line}: expected characters XML allows, found ${codePoint(bad[0])}` });
       continue;
     }
     const result = XMLValidator.validate(file.source);
