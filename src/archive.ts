@@ -12,6 +12,7 @@ import {
   dayUrl,
   listPageUrl,
   monthUrl,
+  searchIndexUrl,
   sectionFeedUrl,
   sectionSlug,
   sectionUrl,
@@ -151,6 +152,8 @@ export interface YearSummary {
   url: string;
   count: number;
   months: MonthSummary[];
+  /** The year's own search index (see search.ts). */
+  searchIndexUrl: string;
 }
 
 /** An Atom feed: the site's, or one section's. */
@@ -377,7 +380,7 @@ export function buildArchive(records: SourcedRecord[]): Archive {
       }
     }
     for (const page of pagesOfYear) page.months = months;
-    years.push({ year, url: yearUrl(year), count: inYear.length, months });
+    years.push({ year, url: yearUrl(year), count: inYear.length, months, searchIndexUrl: searchIndexUrl(year) });
   }
 
   const listPages = [...sectionPages, ...yearPages, ...monthPages, ...dayPages];

@@ -5,12 +5,12 @@ import { loadArchive, type Archive } from "./archive.js";
 import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache } from "./load.js";
-import { cacheDir, codeFingerprint, forgetManifest, manifestPath, pageFingerprints, readManifest, unchangedPages, writeManifest } from "./incremental.js";
+import { cacheDir, codeFingerprint, forgetManifest, manifestPath, pageFingerprints, readManifest, shardFingerprints, unchangedPages, writeManifest } from "./incremental.js";
 import { lock, tryLock, type Lock } from "./owner.js";
 import { commitPages, guardOutput, guardReplaceable, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";
 import { inRuns } from "./render-plan.js";
 import { PAGES_PER_RUN, writeRuns } from "./runs.js";
-import { indexPages } from "./search.js";
+import { indexShards, searchShards } from "./search.js";
 import { siteMetadata, type SiteMetadata } from "./site.js";
 import { writeStamp } from "./stamp.js";
 import { outputPath } from "./urls.js";
@@ -155,12 +155,21 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       if (error instanceof ContentError) throw new BuildError(error.message, error.exitCode);
       throw error;
     }
-    const fingerprints = pageFingerprints(archive, site, code);
+    const search = options.search !== false;
+    const shards = search ? searchShards(archive) : [];
+    const pages = pageFingerprints(archive, site, code);
+    const fingerprints = new Map([...pages, ...shardFingerprints(shards, pages)]);
     const previous = options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest);
     // Changed code or templates may change any file, or stop writing one: then everything is written anew.
     const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : new Set<string>();
-    // A page file gone from the output since (deleted by hand) is written again.
-    for (const url of unchanged) if (!existsSync(join(output.live, outputPath(url)))) unchanged.delete(url);
+    // The files each unchanged page or search index left in the output: one gone since (deleted by hand) is made again.
+    const keptFiles = new Map([...unchanged].map((url) => [url, pages.has(url) ? [outputPath(url).slice(1)] : previous!.files.filter((file) => file.startsWith(url.slice(1)))]));
+    for (const [url, files] of keptFiles) {
+      if (files.length === 0 || !files.every((file) => existsSync(join(output.live, file)))) {
+        unchanged.delete(url);
+        keptFiles.delete(url);
+      }
+    }
     const incremental = previous !== undefined && unchanged.size > 0;
     // A full build replaces every folder of the site: one it may not is found before the work, not after.
     if (!incremental) guarded(() => guardReplaceable(output));
@@ -173,19 +182,19 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     // Workers load the archive from the saved parses.
     saveParsesAlone(cache, parses, code);
     const workers = options.workers ?? availableParallelism();
-    const pages = selection.articles.length + selection.listPages.length;
+    const toWrite = selection.articles.length + selection.listPages.length;
     const pagesPerRun = options.pagesPerRun ?? PAGES_PER_RUN;
     // A share for every core, once there are pages enough for a worker to pay.
-    const runSize = workers > 1 && pages >= WORKERS_FROM_PAGES ? Math.min(pagesPerRun, Math.ceil(pages / workers)) : pagesPerRun;
+    const runSize = workers > 1 && toWrite >= WORKERS_FROM_PAGES ? Math.min(pagesPerRun, Math.ceil(toWrite / workers)) : pagesPerRun;
     const task = { projectDir, articlesDir, parsesDir: parses, code, now, out: output.staging };
-    const search = options.search !== false;
     const written = await writing(output.staging, async () => {
       mkdirSync(output.staging, { recursive: true });
       const count = await writeRuns(task, archive, inRuns(selection, runSize), workers);
       writeStamp(output.staging, { siteUrl: site.url, search });
-      // Pages left as they are in the live site are indexed from there.
+      // Only the years whose pages changed are indexed again; pages left as they are in the live site are indexed from there.
       const fileOf = (url: string) => join(unchanged.has(url) ? output.live : output.staging, outputPath(url));
-      if (search) await indexPages(archive.articles.map((a) => ({ url: a.url, file: fileOf(a.url) })), output.staging);
+      const toIndex = shards.filter((shard) => !unchanged.has(shard.url));
+      await indexShards(toIndex.map((shard) => ({ url: shard.url, pages: shard.articles.map((url) => ({ url, file: fileOf(url) })) })), output.staging, workers);
       return count;
     });
     const staged = siteFiles(output.staging);
@@ -193,17 +202,17 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     forgetManifest(manifest);
     let files = staged;
     if (incremental) {
-      const kept = new Set([...unchanged].map((url) => outputPath(url).slice(1)));
+      const kept = new Set([...keptFiles.values()].flat());
       const now = new Set(staged);
       files = [...new Set([...staged, ...kept])].sort();
       const removed = previous.files.filter((f) => !now.has(f) && !kept.has(f));
       guarded(() => {
         guardReplaceable(output, [...staged, ...removed]);
-        commitPages(output, staged, removed, search, (now) => (committing = now));
+        commitPages(output, staged, removed, (now) => (committing = now));
       });
     } else await writing(output.live, () => swapIn(output, (now) => (committing = now)));
     writeManifest(manifest, code, fingerprints, files);
-    return { pages: written + unchanged.size, articles: archive.articles.length, written, ms: performance.now() - started };
+    return { pages: written + [...unchanged].filter((url) => pages.has(url)).length, articles: archive.articles.length, written, ms: performance.now() - started };
   } catch (error) {
     if (!existsSync(output.journal)) await removeWhenSettled(output.staging);
     throw error;

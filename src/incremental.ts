@@ -2,6 +2,7 @@ import { hash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { LINKED_FIELDS, type Archive, type ArticleLink } from "./archive.js";
+import type { SearchShard } from "./search.js";
 import type { SiteMetadata } from "./site.js";
 import { PATHS } from "./urls.js";
 
@@ -15,7 +16,7 @@ import { PATHS } from "./urls.js";
  * the same as a full build's.
  */
 
-const MANIFEST_VERSION = 4;
+const MANIFEST_VERSION = 5;
 const MANIFEST_PREFIX = "build-";
 
 export interface Manifest {
@@ -24,7 +25,7 @@ export interface Manifest {
   code: string;
   /** Output page URL -> fingerprint. */
   pages: Record<string, string>;
-  /** Every file of the output but the search index, relative to it. */
+  /** Every file of the output, relative to it. */
   files: string[];
 }
 
@@ -81,6 +82,14 @@ export function pageFingerprints(archive: Archive, site: SiteMetadata, code: str
     fingerprints.set(page.url, sha(shared, JSON.stringify(rest), ...articles.map((listed) => keyOf.get(listed.url)!)));
   }
   return fingerprints;
+}
+
+/**
+ * The fingerprint of each year's search index: those of the article pages
+ * it indexes, so that an index is made again when one of its pages changed.
+ */
+export function shardFingerprints(shards: SearchShard[], pages: Map<string, string>): Map<string, string> {
+  return new Map(shards.map((shard) => [shard.url, sha(...shard.articles.flatMap((url) => [url, pages.get(url)!]))]));
 }
 
 /** URLs of the pages unchanged since the previous build, whose files stay as they are. */

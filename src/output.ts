@@ -1,7 +1,6 @@
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { readStamp, STAMP_FILE } from "./stamp.js";
-import { SEARCH_INDEX_URL } from "./urls.js";
 
 /**
  * The output folder and what a build keeps beside it. A full build writes
@@ -132,9 +131,9 @@ export function swapIn(output: Output, duringSwap: (swapping: boolean) => void):
 
 /**
  * An incremental build's changes to the live site: the staged files move
- * into place, the files of pages that are gone are removed, and the staged
- * search index takes the old one's place (or, built without search, the
- * old one goes). Every step can be done twice.
+ * into place (re-indexed years of the search index among them) and the
+ * files of pages and indexes that are gone are removed. Every step can be
+ * done twice.
  */
 export interface Commit {
   version: typeof COMMIT_VERSION;
@@ -142,13 +141,11 @@ export interface Commit {
   files: string[];
   /** Files of the live site to remove, relative to it. */
   removed: string[];
-  search: boolean;
   /** The site states the commit applies to: the live site's stamp before the commit, and the staged one after. */
   stamps: string[];
 }
 
-const COMMIT_VERSION = 2;
-const SEARCH_DIR = SEARCH_INDEX_URL.replace(/^\/|\/$/g, "");
+const COMMIT_VERSION = 3;
 
 /** Which stamp file a folder has: the stamp is written anew by every build, so its inode and time tell one site state from another. */
 function stampIdentity(dir: string): string {
@@ -190,13 +187,6 @@ function applyCommit(output: Output, commit: Commit): void {
       }
     }
   }
-  const index = join(live, SEARCH_DIR);
-  const nextIndex = join(staging, SEARCH_DIR);
-  if (!commit.search) rmSync(index, { recursive: true, force: true });
-  else if (existsSync(nextIndex)) {
-    if (existsSync(index)) renameSync(index, join(staging, `${SEARCH_DIR}.old`));
-    renameSync(nextIndex, index);
-  }
   rmSync(output.journal, { force: true });
   rmSync(staging, { recursive: true, force: true });
 }
@@ -207,8 +197,8 @@ function applyCommit(output: Output, commit: Commit): void {
  * journal: the error says the site is partly updated, and the next build
  * finishes the commit before anything else.
  */
-export function commitPages(output: Output, files: string[], removed: string[], search: boolean, duringCommit: (committing: boolean) => void): void {
-  const commit: Commit = { version: COMMIT_VERSION, files, removed, search, stamps: [stampIdentity(output.live), stampIdentity(output.staging)] };
+export function commitPages(output: Output, files: string[], removed: string[], duringCommit: (committing: boolean) => void): void {
+  const commit: Commit = { version: COMMIT_VERSION, files, removed, stamps: [stampIdentity(output.live), stampIdentity(output.staging)] };
   duringCommit(true);
   try {
     writeFileSync(output.journal, JSON.stringify(commit));
@@ -224,11 +214,10 @@ export function commitPages(output: Output, files: string[], removed: string[], 
   }
 }
 
-/** The files of a built folder, relative to it, but the search index, in a fixed order. */
+/** The files of a built folder, relative to it, in a fixed order. */
 export function siteFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join("/"))
-    .filter((file) => !file.startsWith(`${SEARCH_DIR}/`))
     .sort();
 }

@@ -62,6 +62,11 @@ export const NOT_FOUND_URL = "/404.html";
 /** Pagefind's index and its JavaScript API. */
 export const SEARCH_INDEX_URL = "/pagefind/";
 
+/** The search index of one year's articles, which the search page merges with the other years'. */
+export function searchIndexUrl(year: string): string {
+  return `${SEARCH_INDEX_URL}${year}/`;
+}
+
 /** Section slugs that would take the place of another page. */
 export const RESERVED_SLUGS = ["archive", "search", "pagefind", "page", "feed-xml", "assets"];
 
@@ -111,5 +116,4 @@ export const PATHS = {
   notFound: NOT_FOUND_URL,
   robots: "/robots.txt",
   stylesheet: "/assets/site.css",
-  searchScript: `${SEARCH_INDEX_URL}pagefind.js`,
 } as const;

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LINKED_FIELDS, loadArchive, type Article } from "../src/archive.js";
@@ -42,6 +42,12 @@ function expectSameAsFullBuild(articles: string, out: string): number {
   return incremental.written;
 }
 
+/** Each year's search index as the identity of its entry file: a year indexed anew gets a new file. */
+function indexFiles(out: string): Record<string, string> {
+  const years = readdirSync(join(out, "pagefind")).sort();
+  return Object.fromEntries(years.map((year) => [year, String(statSync(join(out, "pagefind", year, "pagefind-entry.json")).ino)]));
+}
+
 describe("incremental builds", () => {
   it("write only the pages a change reaches, and give the same site as a full build", () => {
     const articles = articlesWith(manyArticles());
@@ -58,9 +64,14 @@ describe("incremental builds", () => {
     writeFileSync(join(articles, "culture.txt"), rawExport({ section: "Culture", headline: "Ice festival opens", date: "2022-01-05", paragraphs: ["Sculptures."] }));
     expect(expectSameAsFullBuild(articles, out)).toBeGreaterThan(first.pages / 2);
 
-    // A new article in an existing section: far fewer pages than the whole site.
+    // A new article in an existing section: far fewer pages than the whole site, and the search index of its year alone made again.
+    const before = indexFiles(out);
     writeFileSync(join(articles, "later.txt"), rawExport({ section: "Biz updates", headline: "A later business story", date: "2022-02-10", paragraphs: ["Later."] }));
     expect(expectSameAsFullBuild(articles, out)).toBeLessThan(first.pages / 2);
+    const after = indexFiles(out);
+    expect(Object.keys(after)).toEqual(["2020", "2021", "2022", "2023"]);
+    for (const year of ["2020", "2021", "2023"]) expect(after[year], year).toBe(before[year]);
+    expect(after["2022"]).not.toBe(before["2022"]);
 
     // The article a seed's teaser names arrives: the seed's page now links to it, though the seed's file did not change.
     writeFileSync(join(articles, "childcare.txt"), CHILDCARE);
@@ -132,9 +143,9 @@ describe("an incremental build's commit", () => {
   /** A live site and a staged update of it, each with its stamp. */
   function siteAndUpdate() {
     const output = outputFor(join(tempDir("commit-"), "_site"));
-    write(output.live, { [STAMP_FILE]: "old", "a/index.html": "old a", "b/index.html": "old b", "z/index.html": "old z", "pagefind/old.pf": "old index" });
-    write(output.staging, { [STAMP_FILE]: "new", "a/index.html": "new a", "c/d/index.html": "new c", "z/index.html": "new z", "pagefind/new.pf": "new index" });
-    return { output, files: [STAMP_FILE, "a/index.html", "c/d/index.html", "z/index.html"], removed: ["b/index.html"] };
+    write(output.live, { [STAMP_FILE]: "old", "a/index.html": "old a", "b/index.html": "old b", "z/index.html": "old z", "pagefind/2019/old.pf": "old index" });
+    write(output.staging, { [STAMP_FILE]: "new", "a/index.html": "new a", "c/d/index.html": "new c", "z/index.html": "new z", "pagefind/2019/new.pf": "new index" });
+    return { output, files: [STAMP_FILE, "a/index.html", "c/d/index.html", "pagefind/2019/new.pf", "z/index.html"], removed: ["b/index.html", "pagefind/2019/old.pf"] };
   }
 
   it("stopped by a folder it cannot write says the site is partly updated, and the next build finishes it", () => {
@@ -145,22 +156,22 @@ describe("an incremental build's commit", () => {
       return;
     }
     try {
-      expect(() => commitPages(output, files, removed, true, () => {})).toThrow(/z\/index\.html: .*operation not permitted.*partly updated \(3 of 4 changed files in place\): the next build finishes the update/);
+      expect(() => commitPages(output, files, removed, () => {})).toThrow(/z\/index\.html: .*operation not permitted.*partly updated \(4 of 5 changed files in place\): the next build finishes the update/);
       expect(readFileSync(join(output.live, "a/index.html"), "utf8")).toBe("new a");
     } finally {
       spawnSync("chattr", ["-i", join(output.live, "z")]);
     }
     expect(recover(output)).toEqual({ mixed: false });
-    expect(siteFiles(output.live)).toEqual([STAMP_FILE, "a/index.html", "c/d/index.html", "z/index.html"]);
+    expect(siteFiles(output.live)).toEqual([STAMP_FILE, "a/index.html", "c/d/index.html", "pagefind/2019/new.pf", "z/index.html"]);
     expect(readFileSync(join(output.live, "z/index.html"), "utf8")).toBe("new z");
-    expect(readFileSync(join(output.live, "pagefind/new.pf"), "utf8")).toBe("new index");
-    expect(existsSync(join(output.live, "pagefind/old.pf"))).toBe(false);
+    expect(readFileSync(join(output.live, "pagefind/2019/new.pf"), "utf8")).toBe("new index");
+    expect(existsSync(join(output.live, "pagefind/2019/old.pf"))).toBe(false);
     expect(existsSync(output.staging) || existsSync(output.journal)).toBe(false);
   });
 
   it("is never applied to a site it was not written for", () => {
     const { output, files, removed } = siteAndUpdate();
-    writeFileSync(output.journal, JSON.stringify({ version: 2, files, removed, search: true, stamps: ["1:2", "3:4"] }));
+    writeFileSync(output.journal, JSON.stringify({ version: 3, files, removed, stamps: ["1:2", "3:4"] }));
     expect(recover(output)).toEqual({ mixed: true });
     expect(readFileSync(join(output.live, "a/index.html"), "utf8")).toBe("old a");
     expect(existsSync(output.staging) || existsSync(output.journal)).toBe(false);

@@ -173,14 +173,17 @@ describe("a news site built from the seeds plus the article the seeds tease", ()
     expect(DomUtils.textContent(more)).toContain(`More from ${section.name}`);
   });
 
-  it("builds a Pagefind index of the article text only, and a search page that works without a CDN", () => {
-    expect(existsSync(join(run.out, "pagefind/pagefind.js"))).toBe(true);
-    expect(existsSync(join(run.out, "pagefind/pagefind-entry.json"))).toBe(true);
-    const search = readPage(run.out, SEARCH_URL);
-    expect(search).toContain("/pagefind/pagefind.js");
-    expect(search).toMatch(/<noscript>[\s\S]*Search needs JavaScript/);
-    const filters = readdirSync(join(run.out, "pagefind/filter"));
-    expect(filters.length).toBeGreaterThan(0);
+  it("builds a Pagefind index per year of the article text only, and a search page that merges them without a CDN", () => {
+    const indexes = archive.years.map((year) => year.searchIndexUrl);
+    expect(readdirSync(join(run.out, "pagefind")).map((name) => `/pagefind/${name}/`)).toEqual([...indexes].sort());
+    for (const index of indexes) {
+      for (const file of ["pagefind.js", "pagefind-entry.json"]) expect(existsSync(join(run.out, index, file)), index + file).toBe(true);
+      expect(readdirSync(join(run.out, index, "filter")).length).toBeGreaterThan(0);
+    }
+    const search = doc(run.out, SEARCH_URL);
+    const form = DomUtils.findOne((el) => el.name === "form", search.children)!;
+    expect(form.attribs["data-indexes"].split(" ").filter(Boolean)).toEqual(indexes);
+    expect(readPage(run.out, SEARCH_URL)).toMatch(/<noscript>[\s\S]*Search needs JavaScript/);
     // Only article pages carry the body marker, so navigation and lists stay out of the index.
     for (const url of htmlFiles(run.out)) {
       const marked = readPage(run.out, url).includes("data-pagefind-body");

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { Archive } from "../archive.js";
-import { SEARCH_INDEX_URL, SEARCH_URL } from "../urls.js";
+import { searchShards, type SearchShard } from "../search.js";
+import { SEARCH_URL } from "../urls.js";
 import type { Problem } from "./problem.js";
 import type { BuiltSite } from "./site.js";
 
@@ -19,38 +20,46 @@ function indexedUrls(indexDir: string): string[] {
   });
 }
 
-/**
- * When the site has a search page, its index must be there and hold exactly
- * the archive's articles: an index left from an earlier build, or none, is
- * a search page that finds the wrong things or nothing.
- */
-export function checkSearchIndex(site: BuiltSite, archive: Archive): Problem[] {
-  if (!site.byPath.has(`${SEARCH_URL}index.html`)) return [];
-  const report = (message: string): Problem[] => [{ page: SEARCH_URL, rule: "search-index", message }];
+/** What is wrong with one year's index, or nothing. */
+function checkShard(site: BuiltSite, shard: SearchShard): string | undefined {
   for (const file of ["pagefind.js", "pagefind-entry.json"]) {
-    if (!site.byPath.has(`${SEARCH_INDEX_URL}${file}`)) return report(`expected the search index's ${SEARCH_INDEX_URL}${file}, found no file (build without --no-search)`);
+    if (!site.byPath.has(`${shard.url}${file}`)) return `expected the search index's ${shard.url}${file}, found no file (build without --no-search)`;
   }
-  const indexDir = join(site.dir, SEARCH_INDEX_URL);
+  const indexDir = join(site.dir, shard.url);
   let urls: string[];
   try {
     urls = indexedUrls(indexDir);
   } catch (error) {
-    return report(`expected a readable Pagefind index, found ${(error as Error).message}`);
+    return `expected a readable Pagefind index at ${shard.url}, found ${(error as Error).message}`;
   }
   let counted: number[];
   try {
     const entry = JSON.parse(readFileSync(join(indexDir, "pagefind-entry.json"), "utf8")) as { languages: Record<string, { page_count: number }> };
     counted = Object.values(entry.languages).map((language) => language.page_count);
   } catch (error) {
-    return report(`expected a readable pagefind-entry.json, found ${(error as Error).message}`);
+    return `expected a readable ${shard.url}pagefind-entry.json, found ${(error as Error).message}`;
   }
+  const expected = `expected the search index ${shard.url} to hold the year's ${shard.articles.length} articles, found it stale`;
   const total = counted.reduce((sum, count) => sum + count, 0);
-  if (total !== archive.articles.length) return report(`expected the search index to hold the ${archive.articles.length} articles, found it stale: it counts ${total} pages`);
+  if (total !== shard.articles.length) return `${expected}: it counts ${total} pages`;
   const indexed = new Set(urls);
-  const missing = archive.articles.filter((a) => !indexed.has(a.url)).map((a) => a.url);
-  const articles = new Set(archive.articles.map((a) => a.url));
+  const missing = shard.articles.filter((url) => !indexed.has(url));
+  const articles = new Set(shard.articles);
   const extra = [...indexed].filter((url) => !articles.has(url));
-  if (missing.length === 0 && extra.length === 0) return [];
+  if (missing.length === 0 && extra.length === 0) return undefined;
   const first = (urls: string[]) => (urls.length ? `${urls.length} (first ${urls[0]})` : "none");
-  return report(`expected the search index to hold the ${articles.size} articles, found it stale: missing ${first(missing)}, not in the archive ${first(extra)}`);
+  return `${expected}: missing ${first(missing)}, not in the archive ${first(extra)}`;
+}
+
+/**
+ * When the site has a search page, each year's index must be there and hold
+ * exactly that year's articles: an index left from an earlier build, or
+ * none, is a search page that finds the wrong things or nothing.
+ */
+export function checkSearchIndex(site: BuiltSite, archive: Archive): Problem[] {
+  if (!site.byPath.has(`${SEARCH_URL}index.html`)) return [];
+  return searchShards(archive)
+    .map((shard) => checkShard(site, shard))
+    .filter((message) => message !== undefined)
+    .map((message) => ({ page: SEARCH_URL, rule: "search-index", message }));
 }

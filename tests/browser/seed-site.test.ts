@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { loadArchive, type Archive } from "../../src/archive.js";
-import { ARCHIVE_URL, HOME_URL, PATHS, SEARCH_URL } from "../../src/urls.js";
+import { ARCHIVE_URL, HOME_URL, SEARCH_URL } from "../../src/urls.js";
 import { articlesWith } from "../helpers.js";
 import { MISSING_URL, axeViolations, horizontalOverflow, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
 
@@ -121,7 +121,7 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
       const page = await site.browser.newPage();
       page.setDefaultTimeout(10_000);
       // A slow connection: the search script arrives well after the reader has started typing.
-      await page.route(site.origin + PATHS.searchScript, async (route) => {
+      await page.route(`${site.origin}${archive.years[0].searchIndexUrl}pagefind.js`, async (route) => {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         await route.continue();
       });
