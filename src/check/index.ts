@@ -75,13 +75,15 @@ function collapseRepeats(problems: Problem[]): Problem[] {
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const archive = loadArchive(options.articlesDir);
   const site = readSite(resolve(options.siteDir));
-  const links = checkLinks(site, options.siteUrl);
-  let problems = [...links.problems];
   const pages = site.files.filter((f) => f.kind === "html" && f.doc);
   // html-validate's time grows faster than a page's size (11 s at 8 MB): a huge page is left to the other rules, and said so.
   const [validated, tooLarge] = [pages.filter((p) => p.source.length <= MAX_VALIDATED_CHARS), pages.filter((p) => p.source.length > MAX_VALIDATED_CHARS)];
-  problems.push(...(await validatePages(validated, options.keptFile, !options.full)));
+  // Validation runs on worker threads while this one checks links and content.
+  const validation = validatePages(validated, options.keptFile, !options.full);
+  const links = checkLinks(site, options.siteUrl);
+  let problems = [...links.problems];
   problems.push(...checkContent(site, archive, links.linksFrom), ...checkSearchIndex(site, archive), ...checkXml(site));
+  problems.push(...(await validation));
   if (options.external) problems.push(...(await checkExternal(links.external)));
   // The sort is stable: problems of one page and rule keep the order they were found in.
   problems = collapseRepeats(problems).sort(byPageThenRule);
