@@ -201,9 +201,9 @@ export function generateArticles(n: number): SyntheticArticle[] {
   return articles;
 }
 
-/** The same article as a typical Eleventy user would keep it. */
+/** The same article as a typical Eleventy or Hugo user would keep it (Hugo lists years by the `year` field). */
 export function markdownFile(a: SyntheticArticle): string {
-  const lines = ["---", `title: ${JSON.stringify(a.headline)}`, `date: ${a.date}`, `section: ${JSON.stringify(a.section)}`, "---", ""];
+  const lines = ["---", `title: ${JSON.stringify(a.headline)}`, `date: ${a.date}`, `section: ${JSON.stringify(a.section)}`, `year: "${a.date.slice(0, 4)}"`, "---", ""];
   if (a.caption) lines.push(`*${a.caption}*`, "");
   for (const p of a.paragraphs) lines.push(p.trim(), "");
   if (a.teaser) lines.push(`**${a.teaser.headline}**: ${a.teaser.summary}`, "");
@@ -213,7 +213,7 @@ export function markdownFile(a: SyntheticArticle): string {
 export interface ArchivePaths {
   /** Raw exports, for the project's build. */
   raw: string;
-  /** Markdown files, for the baseline. */
+  /** Markdown files, for the baseline and Hugo. */
   markdown: string;
   /** The extra article's raw export and its name. */
   extraRaw: string;

@@ -16,6 +16,9 @@ import { BENCH_DIR, WORK_DIR, ensureArchive } from "./generate.js";
 const PROJECT = join(BENCH_DIR, "..");
 const ELEVENTY = join(PROJECT, "node_modules/@11ty/eleventy/cmd.cjs");
 const SAMPLE_MS = 50;
+const PAGEFIND_CLI = join(PROJECT, "node_modules/pagefind/lib/runner/bin.cjs");
+// Hugo from the machine's packages (Debian: apt-get install hugo); without it, its columns read n/a.
+const HUGO = ["/usr/bin/hugo", "/usr/local/bin/hugo"].find((path) => existsSync(path)) ?? null;
 const PAGE_BYTES = Number(execFileSync("getconf", ["PAGESIZE"], { encoding: "utf8" }).trim()) || 4096;
 
 interface Measurement {
@@ -147,12 +150,16 @@ interface Options {
   full: string[];
   /** Arguments that keep the build to one process, or null when it has only one. */
   oneWorker: string[] | null;
+  /** Whether the build indexes search per year and the check keeps its findings: then both are timed as a user runs them. */
+  checks: boolean;
 }
 
 /** The build CLI's flags for a build without Pagefind and for a full build, where it has them. */
-function cliFlags(project: string): Pick<Options, "searchOff" | "full" | "oneWorker"> {
+function cliFlags(project: string): Pick<Options, "searchOff" | "full" | "oneWorker" | "checks"> {
   const help = execFileSync("node", ["--import", "tsx", "src/cli/build.ts", "--help"], { cwd: project, encoding: "utf8" });
+  const checkHelp = execFileSync("node", ["--import", "tsx", "src/cli/check.ts", "--help"], { cwd: project, encoding: "utf8" });
   return {
+    checks: checkHelp.includes("--full") && readFileSync(join(project, "src", "search.ts"), "utf8").includes("searchShards"),
     searchOff: help.includes("--no-search") ? ["--no-search"] : [],
     full: help.includes("--full") ? ["--full"] : [],
     oneWorker: help.includes("--workers") ? ["--workers", "1"] : null,
@@ -175,10 +182,11 @@ function snapshot(ref: string): string {
   return dir;
 }
 
-function buildOurs(articles: string, out: string, full: boolean, options: Options, extra: string[] = []): Promise<Measurement> {
+/** Ours without the search index unless `search`, as the bench's main figure measures the site alone. */
+function buildOurs(articles: string, out: string, full: boolean, options: Options, extra: string[] = [], search = false): Promise<Measurement> {
   // ARCHIVE_SEARCH=off is what the configuration read before the CLI had a flag for it.
-  const env = options.searchOff.length ? {} : { ARCHIVE_SEARCH: "off" };
-  const args = ["--import", "tsx", "src/cli/build.ts", "--articles", articles, "--out", out, ...options.searchOff, ...(full ? options.full : []), ...extra];
+  const env = search || options.searchOff.length ? {} : { ARCHIVE_SEARCH: "off" };
+  const args = ["--import", "tsx", "src/cli/build.ts", "--articles", articles, "--out", out, ...(search ? [] : options.searchOff), ...(full ? options.full : []), ...extra];
   return measure(options.project, "node", args, env);
 }
 
@@ -198,6 +206,18 @@ interface Row {
   baselinePages: number;
   searchIncluded: boolean;
   identical: string[];
+  /** Hugo's build of the same Markdown, and the Pagefind CLI over its output; null without Hugo. */
+  hugo: number | null;
+  hugoCpu: number | null;
+  hugoPagefind: number | null;
+  /** Ours with the search index, as a user runs it: a full build, then one article added. */
+  searchFull: number | null;
+  searchPeak: number | null;
+  searchIncremental: number | null;
+  searchIdentical: string[];
+  /** `npm run check` over the full build, with `--full`, then after the one-article rebuild. */
+  checkFull: number | null;
+  checkIncremental: number | null;
 }
 
 async function benchSize(n: number, runs: number, options: Options, log: (m: string) => void): Promise<Row> {
@@ -214,12 +234,25 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   const oursOut = join(work, "ours-out");
   const baselineOut = join(work, "baseline-out");
   const pagefindAvailable = existsSync(join(options.project, "src", "search.ts"));
+  const hugoSite = join(work, "hugo-site");
+  const hugoOut = join(work, "hugo-out");
+  if (HUGO) {
+    cpSync(join(BENCH_DIR, "hugo"), hugoSite, { recursive: true });
+    linkFiles(archive.markdown, join(hugoSite, "content", "articles"));
+  }
+  const searchOut = join(work, "search-out");
 
   const ours: Measurement[] = [];
   const baseline: Measurement[] = [];
   const pagefind: Measurement[] = [];
   const incremental: Measurement[] = [];
   const oneWorker: Measurement[] = [];
+  const hugo: Measurement[] = [];
+  const hugoPagefind: Measurement[] = [];
+  const searchFull: Measurement[] = [];
+  const searchIncremental: Measurement[] = [];
+  const checkFull: Measurement[] = [];
+  const checkIncremental: Measurement[] = [];
   let searchIncluded = false;
   for (let run = 1; run <= runs; run++) {
     // Each full build starts from nothing: no previous output to reuse.
@@ -243,14 +276,37 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
       log(`N=${n} run ${run}/${runs}: pagefind`);
       pagefind.push(await measure(options.project, "node", ["--import", "tsx", "bench/pagefind.ts", oursOut, articles, join(work, "pagefind-out")]));
     }
+    if (HUGO) {
+      rmSync(hugoOut, { recursive: true, force: true });
+      log(`N=${n} run ${run}/${runs}: Hugo`);
+      hugo.push(await measure(PROJECT, HUGO, ["--source", hugoSite, "--destination", hugoOut, "--quiet"]));
+      log(`N=${n} run ${run}/${runs}: Pagefind CLI over Hugo's site`);
+      hugoPagefind.push(await measure(PROJECT, "node", [PAGEFIND_CLI, "--site", hugoOut, "--silent"]));
+    }
+    if (options.checks) {
+      rmSync(searchOut, { recursive: true, force: true });
+      log(`N=${n} run ${run}/${runs}: ours with search`);
+      searchFull.push(await buildOurs(articles, searchOut, true, options, [], true));
+      log(`N=${n} run ${run}/${runs}: full check`);
+      checkFull.push(await checkOurs(articles, searchOut, options, ["--full"]));
+    }
     // The incremental case: the N-article site is in place, one article arrives.
     log(`N=${n} run ${run}/${runs}: ours + 1 article`);
     linkFiles(archive.extraRaw, articles);
     incremental.push(await buildOurs(articles, oursOut, false, options));
+    if (options.checks) {
+      log(`N=${n} run ${run}/${runs}: ours with search + 1 article`);
+      searchIncremental.push(await buildOurs(articles, searchOut, false, options, [], true));
+      log(`N=${n} run ${run}/${runs}: check after 1 article`);
+      checkIncremental.push(await checkOurs(articles, searchOut, options));
+    }
   }
   const reference = join(work, "reference-out");
   log(`N=${n}: full build of the same N+1 articles, to compare`);
-  await buildOurs(articles, reference, true, options);
+  await buildOurs(articles, reference, true, options, [], options.checks);
+  // The build without search differs from the reference only by the index and the stamp that says so.
+  const withoutSearch = (paths: string[]) => (options.checks ? paths.filter((p) => !p.startsWith("pagefind/") && p !== ".news-archive.json") : paths);
+  const seconds = (list: Measurement[]) => (list.length ? median(list.map((m) => m.ms)) / 1000 : null);
   const pages = (m: Measurement, pattern: RegExp) => Number(pattern.exec(m.stdout)?.[1] ?? NaN);
   return {
     n,
@@ -266,54 +322,118 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     oursPages: pages(ours[0], /Built (\d+) pages/),
     baselinePages: pages(baseline[0], /Wrote (\d+) files/),
     searchIncluded,
-    identical: treeDifferences(oursOut, reference),
+    identical: withoutSearch(treeDifferences(oursOut, reference, Infinity)).slice(0, 5),
+    hugo: seconds(hugo),
+    hugoCpu: hugo.length ? median(hugo.map((m) => m.cpuS)) : null,
+    hugoPagefind: seconds(hugoPagefind),
+    searchFull: seconds(searchFull),
+    searchPeak: searchFull.length ? median(searchFull.map((m) => m.peakRss)) : null,
+    searchIncremental: seconds(searchIncremental),
+    searchIdentical: options.checks ? treeDifferences(searchOut, reference) : [],
+    checkFull: seconds(checkFull),
+    checkIncremental: seconds(checkIncremental),
   };
+}
+
+function checkOurs(articles: string, site: string, options: Options, extra: string[] = []): Promise<Measurement> {
+  return measure(options.project, "node", ["--import", "tsx", "src/cli/check.ts", site, "--articles", articles, ...extra]);
 }
 
 const MB = 1024 * 1024;
 
-function table(rows: Row[]): string {
+const fixed = (value: number | null, digits = 2) => (value === null ? "n/a" : value.toFixed(digits));
+const ratio = (a: number | null, b: number | null) => (a === null || b === null ? "n/a" : (a / b).toFixed(2));
+const sameAsFull = (differences: string[]) => (differences.length ? `no: ${differences.join(", ")}` : "yes, byte for byte");
+
+function markdownTable(header: string[], rows: string[][]): string {
+  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((cells) => `| ${cells.join(" | ")} |`)].join("\n");
+}
+
+/** The site alone (no search index): ours against Hugo and bare Eleventy. */
+function buildTable(rows: Row[]): string {
   const header = [
     "N",
     "ours s",
+    "Hugo s",
+    "ours / Hugo",
     "baseline s",
-    "ratio",
+    "ours / baseline",
     "ms per article",
     "peak MB",
+    "ours cores used (CPU s / wall s)",
+    "Hugo cores used",
+    "ours on one core s",
     "incremental s",
-    "incremental/full",
+    "incremental / full",
     "baseline peak MB",
     "ours CPU s",
-    "ours cores used (CPU s / wall s)",
-    "ours on one core s",
     "baseline CPU s",
-    "Pagefind s",
     "pages ours / baseline",
     "incremental = full",
   ];
-  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
-  for (const r of rows) {
-    const cells = [
+  return markdownTable(
+    header,
+    rows.map((r) => [
       r.n.toLocaleString("en"),
       r.ours.toFixed(2),
+      fixed(r.hugo),
+      ratio(r.ours, r.hugo),
       r.baseline.toFixed(2),
       (r.ours / r.baseline).toFixed(2),
       ((r.ours * 1000) / r.n).toFixed(2),
       (r.oursPeak / MB).toFixed(0),
+      (r.oursCpu / r.ours).toFixed(2),
+      ratio(r.hugoCpu, r.hugo),
+      fixed(r.oneWorker),
       r.incremental.toFixed(2),
       (r.incremental / r.ours).toFixed(2),
       (r.baselinePeak / MB).toFixed(0),
       r.oursCpu.toFixed(1),
-      (r.oursCpu / r.ours).toFixed(2),
-      r.oneWorker === null ? "n/a" : r.oneWorker.toFixed(2),
       r.baselineCpu.toFixed(1),
-      r.pagefind === null ? "n/a" : r.pagefind.toFixed(2),
       `${r.oursPages} / ${r.baselinePages}`,
-      r.identical.length ? `no: ${r.identical.join(", ")}` : "yes, byte for byte",
-    ];
-    lines.push(`| ${cells.join(" | ")} |`);
-  }
-  return lines.join("\n");
+      sameAsFull(r.identical),
+    ]),
+  );
+}
+
+/** What a user runs every day: builds with the search index, and the check. */
+function searchTable(rows: Row[]): string {
+  const header = [
+    "N",
+    "ours with search s",
+    "peak MB",
+    "Hugo + Pagefind CLI s",
+    "ours / (Hugo + Pagefind)",
+    "ours' indexing alone s",
+    "+1 article with search s",
+    "+1 / full",
+    "+1 = full, index included",
+    "full check s",
+    "full check / full build",
+    "check after +1 s",
+    "check after +1 / full check",
+  ];
+  return markdownTable(
+    header,
+    rows.map((r) => {
+      const pair = r.hugo === null || r.hugoPagefind === null ? null : r.hugo + r.hugoPagefind;
+      return [
+        r.n.toLocaleString("en"),
+        fixed(r.searchFull),
+        r.searchPeak === null ? "n/a" : (r.searchPeak / MB).toFixed(0),
+        pair === null ? "n/a" : `${pair.toFixed(2)} (${r.hugo!.toFixed(2)} + ${r.hugoPagefind!.toFixed(2)})`,
+        ratio(r.searchFull, pair),
+        fixed(r.pagefind),
+        fixed(r.searchIncremental),
+        ratio(r.searchIncremental, r.searchFull),
+        r.searchFull === null ? "n/a" : sameAsFull(r.searchIdentical),
+        fixed(r.checkFull),
+        ratio(r.checkFull, r.searchFull),
+        fixed(r.checkIncremental),
+        ratio(r.checkIncremental, r.checkFull),
+      ];
+    }),
+  );
 }
 
 function machine(project: string): string {
@@ -339,6 +459,9 @@ function notes(rows: Row[], runs: number, options: Options): string {
     `- ours: \`node --import tsx src/cli/build.ts ${[...options.searchOff, ...options.full].join(" ")}\` into an empty folder (every page, feeds, sitemap), without the search index; Pagefind timed on its own over that output (bench/pagefind.ts).`,
     "- ours on one core: the same full build with `--workers 1`; ours uses one worker process per core once it writes 5,000 pages or more.",
     "- baseline: bench/baseline/, a bare Eleventy 3 site (Markdown articles, Nunjucks layout, paginated section lists, year pages) over the same articles.",
+    `- Hugo: ${HUGO ? execFileSync(HUGO, ["version"], { encoding: "utf8" }).trim() : "not installed (apt-get install hugo)"}, building bench/hugo/ (article pages at dated URLs, home, paginated section and year lists, its RSS and sitemap) over the same Markdown; then the Pagefind CLI over its output, articles only (data-pagefind-body).`,
+    "- ours with search: the same full build with its search index (one Pagefind index per year); +1 article: the incremental build with search after one article arrives, compared by hash, index included, with a full build of the same N+1 articles.",
+    "- full check: `npm run check -- SITE --full` over the full build with search; check after +1: `npm run check` over the site after the +1 rebuild, reusing the findings kept for unchanged pages.",
     "- incremental: one newest article added to the N-article archive and the site rebuilt over the N-article output (no `--full`); its output is compared by hash with a full build of the same N+1 articles into an empty folder. The N article files are older than 2 s when ours first builds them, as a newsroom's are: the build trusts unchanged size, times and inode of such files, and reads again those changed within 2 s of a build.",
   ];
   if (!options.searchOff.length) lines.push("- the build CLI has no `--no-search` flag yet: ours is run with ARCHIVE_SEARCH=off.");
@@ -363,7 +486,7 @@ async function main(): Promise<void> {
   const options = { project, ...cliFlags(project) };
   const rows: Row[] = [];
   for (const n of sizes) rows.push(await benchSize(n, runs, options, log));
-  const result = table(rows);
+  const result = `## The site\n\n${buildTable(rows)}\n\n## Search and checks\n\n${searchTable(rows)}`;
   console.log(result);
   const doc = `# Benchmark results\n\n\`npm run bench -- --sizes ${sizes.join(",")} --runs ${runs}${values.commit ? ` --commit ${values.commit}` : ""}\`, ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC\n\n${header}\n\n${result}\n\n${notes(rows, runs, options)}\n`;
   writeFileSync(join(BENCH_DIR, "results.md"), doc);
