@@ -135,6 +135,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   process.on("SIGTERM", onSignal);
   process.on("SIGHUP", onSignal);
   try {
+    // `--out dist/site` in a fresh clone: the folders above the output are made, as for any output folder.
+    mkdirSync(dirname(output.live), { recursive: true });
     held = await lock(output.lock, (holder) => console.error(`waiting for the build in process ${holder.pid} to finish writing ${output.out}`));
   } catch (error) {
     release();

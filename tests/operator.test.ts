@@ -126,6 +126,14 @@ describe("the output folder", () => {
     expect(readPage(out, "/")).toContain("Later");
   });
 
+  it("is made with the folders above it when they do not exist yet", () => {
+    const out = join(tempDir("nested-"), "dist", "public", "site");
+    const run = buildSite(articlesWith(), {}, out);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(existsSync(join(out, STAMP_FILE))).toBe(true);
+  });
+
   it("keeps a symlink to the web server's folder and updates what it points to", () => {
     const parent = tempDir("link-");
     const web = join(parent, "www");
