@@ -263,13 +263,13 @@ describe("faults of the machine while the site is written", () => {
 
   it("says 'no space left on device', keeps the previous site and cleans up", () => {
     const disk = tempDir("disk-");
-    if (!can("mount a small tmpfs", () => isRoot && spawnSync("mount", ["-t", "tmpfs", "-o", "size=1400k", "tmpfs", disk]).status === 0)) return;
+    if (!can("mount a small tmpfs", () => isRoot && spawnSync("mount", ["-t", "tmpfs", "-o", "size=3000k", "tmpfs", disk]).status === 0)) return;
     try {
       const out = join(disk, "_site");
       expect(buildSite(articlesWith(), {}, out).status).toBe(0);
       const before = fileHashes(out);
       const bulk: Record<string, string> = {};
-      for (let i = 0; i < 40; i++) bulk[`bulk-${i}.txt`] = rawExport({ section: "Bulk", headline: `Bulk article ${i}`, date: "2019-03-01", paragraphs: ["x".repeat(20_000)] });
+      for (let i = 0; i < 80; i++) bulk[`bulk-${i}.txt`] = rawExport({ section: "Bulk", headline: `Bulk article ${i}`, date: "2019-03-01", paragraphs: ["x".repeat(20_000)] });
       const run = buildSite(articlesWith(bulk), {}, out);
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(/no space left on device \(ENOSPC\)/);
