@@ -180,18 +180,22 @@ describe("npm run check", () => {
     expect(report.summary.problems).toBe(report.problems.length);
   });
 
-  it("after a change, reports exactly what a full check reports, a page broken by hand included", () => {
-    const dir = copy();
-    expect(checkJson(dir).status).toBe(0);
-    // Broken after the last check, with nothing else changed: its findings cannot come from what was kept.
-    faults.find((f) => f.rule === "html/no-dup-id")!.plant(dir);
-    const again = checkJson(dir);
-    const full = checkJson(dir, {}, "--full");
-    expect(again.status).toBe(1);
-    expect(again.report.problems).toContainEqual(expect.objectContaining({ page: article.url, rule: "html/no-dup-id" }));
-    expect(again.report.problems).toEqual(full.report.problems);
-    expect(again.report.summary).toEqual(full.report.summary);
-  });
+  it.each(["html/no-dup-id", "link", "fragment", "listed", "paragraph", "markdown", "script"])(
+    "after a change, reports exactly what a full check reports, a page broken by hand (%s) included",
+    (rule) => {
+      const dir = copy();
+      expect(checkJson(dir).status).toBe(0);
+      // Broken after the last check, with nothing else changed: its findings cannot come from what was kept.
+      const fault = faults.find((f) => f.rule === rule)!;
+      fault.plant(dir);
+      const again = checkJson(dir);
+      const full = checkJson(dir, {}, "--full");
+      expect(again.status).toBe(1);
+      expect(again.report.problems).toContainEqual(expect.objectContaining({ rule }));
+      expect(again.report.problems).toEqual(full.report.problems);
+      expect(again.report.summary).toEqual(full.report.summary);
+    },
+  );
 
   it("groups the human report by page, with the rule under it, and a summary line", () => {
     const dir = copy();

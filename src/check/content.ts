@@ -4,6 +4,8 @@ import { createMarkdown, paragraphTexts, renderBody } from "../markdown.js";
 import { ARCHIVE_URL, FEED_URL, HOME_URL, listPageUrl, NOT_FOUND_URL, PATHS, SEARCH_INDEX_URL, SEARCH_URL, SITEMAP_URL } from "../urls.js";
 import { attr, blockTexts, collapse, elements, parseHtml, textNodes, textOf, type Element, type Parent } from "./dom.js";
 import { findTarget } from "./links.js";
+import type { PageFactsStore } from "./facts.js";
+import type { Finding } from "./html.js";
 import type { Problem } from "./problem.js";
 import type { BuiltSite, SiteFile } from "./site.js";
 
@@ -21,15 +23,20 @@ function context(text: string, index: number, length: number): string {
   return text.slice(Math.max(0, index - 30), index + length + 30);
 }
 
+const isLiteral = (text: string) => new RegExp(MARKDOWN.source).test(text) || MARKDOWN_HEADING.test(text);
+
 /**
  * Markdown-like characters an article really has in its text (`__init__`,
  * `C**`) are rendered literally on purpose: such text, or the start of it
  * cut for a summary, is taken out before looking for leaks.
  */
-class Literals {
+export class Literals {
   private readonly texts: string[];
+  /** What the literals are, for findings kept between checks. */
+  readonly key: string;
   constructor(texts: string[]) {
-    this.texts = texts.filter((t) => new RegExp(MARKDOWN.source).test(t) || MARKDOWN_HEADING.test(t));
+    this.texts = texts.filter(isLiteral);
+    this.key = JSON.stringify(this.texts);
   }
   strip(text: string): string {
     if (this.texts.length === 0) return text;
@@ -108,9 +115,27 @@ function siteScript(page: string): (el: Element) => boolean {
   };
 }
 
+/** The text, script and Markdown rules on one page. */
+export function scanPage(url: string, doc: Parent, literals: Literals): Finding[] {
+  const found: Finding[] = [];
+  scanHtml(url, doc, siteScript(url), literals, (_, rule, message) => found.push({ rule, message }));
+  return found;
+}
+
+/** What the content rules need of one article: its literal texts and its body's blocks as its Markdown renders them. */
+export interface ArticleFacts {
+  literals: string[];
+  blocks: string[];
+}
+
+export function articleFacts(article: Article, markdown: ReturnType<typeof createMarkdown>): ArticleFacts {
+  const texts = [article.headline, article.section, article.source, article.caption ?? "", article.credit ?? "", article.teaser?.headline ?? "", article.teaser?.summary ?? "", ...paragraphTexts(markdown, article.body)];
+  return { literals: texts.map(collapse).filter(isLiteral), blocks: blockTexts(parseHtml(renderBody(article.body))) };
+}
+
 function scanFile(file: SiteFile, literals: Literals, report: Report): void {
   if (file.path.startsWith(SEARCH_INDEX_URL)) return;
-  if (file.kind === "html" && file.doc) scanHtml(file.url, file.doc, siteScript(file.url), literals, report);
+  if (file.facts) for (const { rule, message } of file.facts.scan) report(file.url, rule, message);
   else if (file.kind === "xml" && file.doc) {
     // Escaped HTML is checked as the HTML it is, below.
     const texts = [...textNodes(file.doc)].filter((n) => !n.parent || attr(n.parent, "type") !== "html").map((n) => n.text);
@@ -120,19 +145,18 @@ function scanFile(file: SiteFile, literals: Literals, report: Report): void {
 }
 
 // The element of the article template that holds the rendered body.
-const isBody = (el: Element) => el.name === "div" && attr(el, "class") === "body";
+export const isBody = (el: Element) => el.name === "div" && attr(el, "class") === "body";
 
 function checkArticlePage(article: Article, page: SiteFile, expected: string[], report: Report): void {
-  const doc = page.doc!;
-  const h1s = elements(doc, "h1").map(textOf);
+  const facts = page.facts!;
+  const h1s = facts.headlines;
   if (h1s.length !== 1) report(page.url, "headline", `expected one <h1>, found ${h1s.length}`);
   else if (h1s[0] !== collapse(article.headline)) report(page.url, "headline", `expected the <h1> ${quote(article.headline)}, found ${quote(h1s[0])}`);
-  if (!elements(doc, "time").some((el) => attr(el, "datetime") === article.date)) {
+  if (!facts.datetimes.includes(article.date)) {
     report(page.url, "date", `expected <time datetime="${article.date}">, found none`);
   }
   // The body's blocks, in order, as its Markdown renders them: paragraphs of an export, lists and headings of a hand-written record.
-  const body = elements(doc).find(isBody);
-  const found = body ? blockTexts(body) : [];
+  const found = facts.blocks ?? [];
   let at = 0;
   expected.forEach((text, i) => {
     const index = found.indexOf(text, at);
@@ -142,13 +166,9 @@ function checkArticlePage(article: Article, page: SiteFile, expected: string[], 
 }
 
 /** The record-driven rules: every article on its page and in every list, feed and sitemap it belongs to; nothing else. */
-export function checkContent(site: BuiltSite, archive: Archive, linksFrom: Map<string, Set<string>>): Problem[] {
+export function checkContent(site: BuiltSite, archive: Archive, linksFrom: Map<string, Set<string>>, facts: PageFactsStore): Problem[] {
   const problems: Problem[] = [];
   const report: Report = (page, rule, message) => problems.push({ page, rule, message });
-  const markdown = createMarkdown();
-  const literals = new Literals(
-    archive.articles.flatMap((a) => [a.headline, a.section, a.source, a.caption ?? "", a.credit ?? "", a.teaser?.headline ?? "", a.teaser?.summary ?? "", ...paragraphTexts(markdown, a.body)].map(collapse)),
-  );
 
   const fixed = [HOME_URL, ARCHIVE_URL, SEARCH_URL, NOT_FOUND_URL];
   const listPages = archive.listPages.map((p) => p.url);
@@ -192,8 +212,8 @@ export function checkContent(site: BuiltSite, archive: Archive, linksFrom: Map<s
   const sectionPosition = new Map(archive.sections.flatMap((s) => s.articles.map((a, i) => [a, i] as const)));
   archive.articles.forEach((article, position) => {
     const page = findTarget(site, article.url);
-    if (!page || page.kind !== "html") report(article.url, "article-page", `expected the page of ${quote(article.headline)} (${article.file}), found no file`);
-    else checkArticlePage(article, page, blockTexts(parseHtml(renderBody(article.body))), report);
+    if (!page?.facts) report(article.url, "article-page", `expected the page of ${quote(article.headline)} (${article.file}), found no file`);
+    else checkArticlePage(article, page, facts.articleFacts(article).blocks, report);
 
     listsOnAPage(article.sectionUrl, article, `section ${quote(article.section)}`);
     listsOnAPage(article.yearUrl, article, "the year archive");
@@ -204,6 +224,6 @@ export function checkContent(site: BuiltSite, archive: Archive, linksFrom: Map<s
     if (sitemap && !sitemap.has(article.url)) report(SITEMAP_URL, "listed", `expected the sitemap to list ${article.url}, found no link to it`);
   });
 
-  for (const file of site.files) scanFile(file, literals, report);
+  for (const file of site.files) scanFile(file, facts.literals, report);
   return problems;
 }

@@ -1,8 +1,10 @@
 import { resolve } from "node:path";
 import { loadArchive } from "../archive.js";
+import type { ParseCache } from "../load.js";
 import { compareText } from "../text.js";
 import { checkContent } from "./content.js";
 import { checkExternal } from "./external.js";
+import { PageFactsStore } from "./facts.js";
 import { validatePages } from "./html.js";
 import { checkLinks } from "./links.js";
 import { checkSearchIndex } from "./search.js";
@@ -23,8 +25,12 @@ export interface CheckOptions {
   external?: boolean;
   /** Where html-validate's findings are kept by page content between checks. */
   keptFile?: string;
-  /** Validate every page anew, ignoring what was kept. */
+  /** Where the facts the other rules read from each page are kept between checks. */
+  factsFile?: string;
+  /** Parse and validate every page anew, ignoring what was kept. */
   full?: boolean;
+  /** Parses of the records to start from. */
+  parses?: ParseCache;
 }
 
 export interface CheckSummary {
@@ -73,16 +79,18 @@ function collapseRepeats(problems: Problem[]): Problem[] {
  * records themselves are bad.
  */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
-  const archive = loadArchive(options.articlesDir);
-  const site = readSite(resolve(options.siteDir));
-  const pages = site.files.filter((f) => f.kind === "html" && f.doc);
+  const archive = loadArchive(options.articlesDir, { cache: options.parses });
+  const facts = new PageFactsStore(options.factsFile, archive, !options.full);
+  const site = readSite(resolve(options.siteDir), facts);
+  facts.save();
+  const pages = site.files.filter((f) => f.facts);
   // html-validate's time grows faster than a page's size (11 s at 8 MB): a huge page is left to the other rules, and said so.
   const [validated, tooLarge] = [pages.filter((p) => p.source.length <= MAX_VALIDATED_CHARS), pages.filter((p) => p.source.length > MAX_VALIDATED_CHARS)];
   // Validation runs on worker threads while this one checks links and content.
   const validation = validatePages(validated, options.keptFile, !options.full);
   const links = checkLinks(site, options.siteUrl);
   let problems = [...links.problems];
-  problems.push(...checkContent(site, archive, links.linksFrom), ...checkSearchIndex(site, archive), ...checkXml(site));
+  problems.push(...checkContent(site, archive, links.linksFrom, facts), ...checkSearchIndex(site, archive), ...checkXml(site));
   problems.push(...(await validation));
   if (options.external) problems.push(...(await checkExternal(links.external)));
   // The sort is stable: problems of one page and rule keep the order they were found in.

@@ -4,7 +4,7 @@ import type { Problem } from "./problem.js";
 import type { BuiltSite, SiteFile } from "./site.js";
 
 /** A URL found in the output, and what it has to be. */
-interface FoundLink {
+export interface FoundLink {
   url: string;
   /** How it was found, for the message: `href of <a>`. */
   where: string;
@@ -72,7 +72,7 @@ export function srcsetUrls(srcset: string): string[] {
   }
 }
 
-function htmlLinks(root: Parent): FoundLink[] {
+export function htmlLinks(root: Parent): FoundLink[] {
   const found: FoundLink[] = [];
   for (const el of elements(root)) {
     for (const [name, tags] of Object.entries(URL_ATTRIBUTES)) {
@@ -120,7 +120,7 @@ export function checkLinks(site: BuiltSite, siteUrl: string): LinkReport {
   const problem = (page: string, rule: string, message: string) => report.problems.push({ page, rule, message });
   for (const file of site.files) {
     const groups: { base: string; links: FoundLink[] }[] = [];
-    if (file.kind === "html" && file.doc) groups.push({ base: file.url, links: htmlLinks(file.doc) });
+    if (file.facts) groups.push({ base: file.url, links: file.facts.links });
     if (file.kind === "xml" && file.doc) groups.push({ base: file.url, links: xmlLinks(file.doc) });
     if (file.path === PATHS.robots) groups.push({ base: file.url, links: robotsLinks(file.source) });
     for (const { doc, base } of file.embedded) groups.push({ base, links: htmlLinks(doc) });

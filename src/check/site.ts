@@ -3,6 +3,7 @@ import { join, sep } from "node:path";
 import { DomUtils } from "htmlparser2";
 import { SEARCH_INDEX_URL } from "../urls.js";
 import { attr, elements, parseHtml, parseXml, type Document } from "./dom.js";
+import type { PageFacts, PageFactsStore } from "./facts.js";
 
 /** A file of the built site, by the URL path that serves it. */
 export interface SiteFile {
@@ -14,8 +15,10 @@ export interface SiteFile {
   kind: "html" | "xml" | "text" | "other";
   /** The text of html, xml and text files. */
   source: string;
-  /** The parsed html and xml files. */
+  /** The parsed xml files. */
   doc: Document | null;
+  /** What the checks read from an html page. */
+  facts: PageFacts | null;
   /** Every `id` and `<a name>` of an html page. */
   ids: Set<string>;
   /** The HTML a feed carries as escaped text, with the URL its links are relative to. */
@@ -39,15 +42,6 @@ export function urlOfPath(path: string): string {
   return path.endsWith("/index.html") ? path.slice(0, -"index.html".length) : path;
 }
 
-function idsOf(doc: Document): Set<string> {
-  const ids = new Set<string>();
-  for (const el of elements(doc)) {
-    const id = attr(el, "id") ?? (el.name === "a" ? attr(el, "name") : undefined);
-    if (id !== undefined) ids.add(id);
-  }
-  return ids;
-}
-
 /** Atom's `type="html"` constructs: article HTML escaped into the feed, itself output to check. */
 function embeddedHtml(doc: Document, fileUrl: string): SiteFile["embedded"] {
   return elements(doc)
@@ -65,14 +59,19 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-/** Read and parse every file of a built site once; Pagefind's index, the library's files rather than the site's text, is listed but not read. */
-export function readSite(dir: string): BuiltSite {
+/**
+ * Read every file of a built site once, parse its xml files and take the
+ * facts of its html pages from `facts`; Pagefind's index, the library's
+ * files rather than the site's text, is listed but not read.
+ */
+export function readSite(dir: string, facts: PageFactsStore): BuiltSite {
   const files = listFiles(dir).map((path): SiteFile => {
     const file = join(dir, path);
     const kind = path.startsWith(SEARCH_INDEX_URL) ? "other" : kindOf(path);
     const source = kind === "other" ? "" : readFileSync(file, "utf8");
-    const doc = kind === "html" ? parseHtml(source) : kind === "xml" ? parseXml(source) : null;
     const url = urlOfPath(path);
+    const doc = kind === "xml" ? parseXml(source) : null;
+    const pageFacts = kind === "html" ? facts.factsOf(url, source) : null;
     return {
       url,
       path,
@@ -80,8 +79,9 @@ export function readSite(dir: string): BuiltSite {
       kind,
       source,
       doc,
-      ids: kind === "html" && doc ? idsOf(doc) : new Set(),
-      embedded: kind === "xml" && doc ? embeddedHtml(doc, url) : [],
+      facts: pageFacts,
+      ids: new Set(pageFacts?.ids),
+      embedded: doc ? embeddedHtml(doc, url) : [],
     };
   });
   return { dir, files, byPath: new Map(files.map((f) => [f.path, f])) };

@@ -1,10 +1,10 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDir } from "../incremental.js";
+import { cacheDir, codeFingerprint } from "../incremental.js";
 import { runCheck } from "../check/index.js";
 import { formatReport } from "../check/report.js";
 import { ContentError } from "../diagnostics.js";
-import { ARTICLES_DIR } from "../load.js";
+import { ARTICLES_DIR, ParseCache } from "../load.js";
 import { siteMetadata } from "../site.js";
 import { readStamp } from "../stamp.js";
 import { parseCommandLine, usageError } from "./args.js";
@@ -52,9 +52,13 @@ async function main(): Promise<number> {
   const started = performance.now();
   let result;
   try {
-    // html-validate's findings are kept by page content: a page unchanged since the last check is not validated again.
+    // Findings and page facts are kept by page content: a page unchanged since the last check is not parsed or validated again.
     const keptFile = join(cacheDir("."), "check-findings.json");
-    result = await runCheck({ siteDir, articlesDir: values.articles!, siteUrl, external: values.external, keptFile, full: values.full });
+    const factsFile = join(cacheDir("."), "check-pages.json");
+    // The records are read through the parses the last build saved, as a rebuild reads them.
+    const parses = new ParseCache();
+    parses.restore(cacheDir("."), codeFingerprint("."));
+    result = await runCheck({ siteDir, articlesDir: values.articles!, siteUrl, external: values.external, keptFile, factsFile, full: values.full, parses });
   } catch (error) {
     if (!(error instanceof ContentError)) throw error;
     console.error(`expected valid records to check the site against, found:\n${error.message}`);
