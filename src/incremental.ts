@@ -17,7 +17,7 @@ import { PATHS } from "./urls.js";
  */
 
 const MANIFEST_VERSION = 5;
-const MANIFEST_PREFIX = "build-";
+const MANIFEST_KIND = "build";
 
 export interface Manifest {
   version: number;
@@ -102,9 +102,14 @@ export function cacheDir(projectDir: string): string {
   return join(projectDir, "node_modules", ".cache", "news-archive");
 }
 
+/** A file kept about one site folder, `kind-HASH.json`: a build's manifest, a check's findings. Sites do not evict each other's. */
+export function siteCachePath(projectDir: string, kind: string, site: string): string {
+  return join(cacheDir(projectDir), `${kind}-${sha(resolve(site)).slice(0, 16)}.json`);
+}
+
 /** Where the manifest of an output folder is kept. */
 export function manifestPath(projectDir: string, out: string): string {
-  return join(cacheDir(projectDir), `${MANIFEST_PREFIX}${sha(resolve(out)).slice(0, 16)}.json`);
+  return siteCachePath(projectDir, MANIFEST_KIND, out);
 }
 
 export function readManifest(path: string): Manifest | undefined {
@@ -116,16 +121,21 @@ export function readManifest(path: string): Manifest | undefined {
   }
 }
 
-// Manifests of output folders not built for this long go: tests and trials leave many behind.
-const MANIFEST_LIFETIME_MS = 30 * 24 * 3600 * 1000;
+// Files kept about sites not built or checked for this long go: tests and trials leave many behind.
+const SITE_CACHE_LIFETIME_MS = 30 * 24 * 3600 * 1000;
+
+/** Remove the files of `kind` (see siteCachePath) in `dir` not written for SITE_CACHE_LIFETIME_MS. */
+export function removeStale(dir: string, kind: string): void {
+  const now = Date.now();
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const other = join(entry.parentPath, entry.name);
+    if (entry.isFile() && entry.name.startsWith(`${kind}-`) && now - statSync(other).mtimeMs > SITE_CACHE_LIFETIME_MS) rmSync(other, { force: true });
+  }
+}
 
 export function writeManifest(path: string, code: string, fingerprints: Map<string, string>, files: string[]): void {
   mkdirSync(dirname(path), { recursive: true });
-  const now = Date.now();
-  for (const entry of readdirSync(dirname(path), { withFileTypes: true })) {
-    const other = join(entry.parentPath, entry.name);
-    if (entry.isFile() && entry.name.startsWith(MANIFEST_PREFIX) && now - statSync(other).mtimeMs > MANIFEST_LIFETIME_MS) rmSync(other, { force: true });
-  }
+  removeStale(dirname(path), MANIFEST_KIND);
   writeFileSync(path, JSON.stringify({ version: MANIFEST_VERSION, code, pages: Object.fromEntries(fingerprints), files } satisfies Manifest));
 }
 

@@ -1,6 +1,5 @@
-import { statSync } from "node:fs";
-import { join } from "node:path";
-import { cacheDir, codeFingerprint } from "../incremental.js";
+import { existsSync, statSync } from "node:fs";
+import { cacheDir, codeFingerprint, removeStale, siteCachePath } from "../incremental.js";
 import { runCheck } from "../check/index.js";
 import { formatReport } from "../check/report.js";
 import { ContentError } from "../diagnostics.js";
@@ -53,8 +52,9 @@ async function main(): Promise<number> {
   let result;
   try {
     // Findings and page facts are kept by page content: a page unchanged since the last check is not parsed or validated again.
-    const keptFile = join(cacheDir("."), "check-findings.json");
-    const factsFile = join(cacheDir("."), "check-pages.json");
+    const keptFile = siteCachePath(".", "check-findings", siteDir);
+    const factsFile = siteCachePath(".", "check-pages", siteDir);
+    if (existsSync(cacheDir("."))) for (const kind of ["check-findings", "check-pages"]) removeStale(cacheDir("."), kind);
     // The records are read through the parses the last build saved, as a rebuild reads them.
     const parses = new ParseCache();
     parses.restore(cacheDir("."), codeFingerprint("."));
