@@ -1,4 +1,4 @@
-import { dateParts, latestPlausibleDate, readableDate, readableMonth } from "./dates.js";
+import { dateParts, latestPlausibleDate, MONTH_NAMES, readableDate, readableMonth } from "./dates.js";
 import { ContentError, type Diagnostic } from "./diagnostics.js";
 import { ParseCache, type SourcedRecord } from "./load.js";
 import { RecordFields, type ArticleRecord } from "./record.js";
@@ -27,7 +27,10 @@ import {
  */
 
 export const PAGE_SIZE = 20;
-export const HOME_SIZE = 20;
+/** The newest articles after the lead story on the front page, across sections. */
+export const FRONT_LATEST = 8;
+/** The newest articles of each section's block on the front page. */
+export const FRONT_SECTION_SIZE = 4;
 export const MORE_FROM_SECTION = 5;
 /** Entries per Atom feed. */
 export const FEED_SIZE = 50;
@@ -120,6 +123,15 @@ export interface Section {
   articles: Article[];
 }
 
+export interface PeriodLink {
+  label: string;
+  url: string;
+}
+
+export interface PeriodSummary extends PeriodLink {
+  count: number;
+}
+
 /** One page of a list of articles: a section page, or a year, month or day archive. */
 export interface ListPage {
   kind: "section" | "year" | "month" | "day";
@@ -133,6 +145,11 @@ export interface ListPage {
   crumbs?: { label: string; url: string }[];
   /** Set on year pages. */
   months?: MonthSummary[];
+  /** Set on month pages. */
+  days?: PeriodSummary[];
+  /** Set on date archives: the adjacent year, month or day that has articles, either way. */
+  newerPeriod?: PeriodLink | null;
+  olderPeriod?: PeriodLink | null;
   pageNumber: number;
   pageCount: number;
   previousUrl: string | null;
@@ -152,6 +169,8 @@ export interface YearSummary {
   url: string;
   count: number;
   months: MonthSummary[];
+  /** January to December, each with its count; `url` is null for a month without articles. */
+  calendar: { label: string; url: string | null; count: number }[];
   /** The year's own search index (see search.ts). */
   searchIndexUrl: string;
 }
@@ -206,7 +225,7 @@ export interface Sitemap {
 export interface Archive {
   /** Newest first. */
   articles: Article[];
-  latest: ArticleSummary[];
+  front: FrontPage;
   sections: Section[];
   /** The sections, as every page's navigation lists them. */
   nav: NavSection[];
@@ -237,6 +256,27 @@ function summarise(article: Article): ArticleSummary {
     summaries.set(article, (summary = { url, headline, date, section, sectionUrl, summary: article.summary }));
   }
   return summary;
+}
+
+/** The front page as a newspaper's: the newest story leads, the next ones follow, then each section's newest in a block of its own. */
+export interface FrontPage {
+  lead: ArticleSummary | null;
+  latest: ArticleSummary[];
+  sections: { name: string; url: string; count: number; articles: ArticleSummary[] }[];
+}
+
+function frontPage(articles: Article[], sections: Section[]): FrontPage {
+  const lead = articles[0];
+  return {
+    lead: lead ? summarise(lead) : null,
+    latest: articles.slice(1, 1 + FRONT_LATEST).map(summarise),
+    sections: sections.map((section) => ({
+      name: section.name,
+      url: section.url,
+      count: section.articles.length,
+      articles: section.articles.filter((article) => article !== lead).slice(0, FRONT_SECTION_SIZE).map(summarise),
+    })),
+  };
 }
 
 function link(article: Article): ArticleLink {
@@ -304,6 +344,18 @@ function pagesOf(kind: ListPage["kind"], articles: Article[], base: string, titl
   }));
 }
 
+/** Link each page of a year, month or day to the adjacent periods with articles; `pages` come newest first, a period's pages together. */
+function linkPeriods(pages: ListPage[]): void {
+  const firsts = pages.filter((page) => page.pageNumber === 1);
+  const period = (page: ListPage | undefined): PeriodLink | null => (page ? { label: page.crumbs!.at(-1)!.label, url: page.url } : null);
+  const index = new Map(firsts.map((page, i) => [page.crumbs!.at(-1)!.url, i]));
+  for (const page of pages) {
+    const i = index.get(page.crumbs!.at(-1)!.url)!;
+    page.newerPeriod = period(firsts[i - 1]);
+    page.olderPeriod = period(firsts[i + 1]);
+  }
+}
+
 function sectionPagesOf(section: Section, nav: NavSection): ListPage[] {
   return pagesOf("section", section.articles, section.url, section.name, (note) => `Articles of ${section.name}, newest first${note}.`, { section: nav });
 }
@@ -350,9 +402,13 @@ export function buildArchive(records: SourcedRecord[]): Archive {
     list.forEach((article, i) => {
       article.newer = i > 0 ? link(list[i - 1]) : null;
       article.older = i + 1 < list.length ? link(list[i + 1]) : null;
-      // The nearest articles in time, newer and older alike, newest first.
-      const start = Math.min(Math.max(0, i - Math.floor(MORE_FROM_SECTION / 2)), Math.max(0, list.length - 1 - MORE_FROM_SECTION));
-      article.moreFromSection = list.slice(start, start + MORE_FROM_SECTION + 1).filter((other) => other !== article).slice(0, MORE_FROM_SECTION).map(link);
+      // The nearest articles in time after the newer and older one the page already links, newer and older alike, newest first.
+      const nearest: number[] = [];
+      for (let d = 2; nearest.length < MORE_FROM_SECTION && (i - d >= 0 || i + d < list.length); d++) {
+        if (i - d >= 0) nearest.push(i - d);
+        if (nearest.length < MORE_FROM_SECTION && i + d < list.length) nearest.push(i + d);
+      }
+      article.moreFromSection = nearest.sort((a, b) => a - b).map((j) => link(list[j]));
     });
   }
 
@@ -373,15 +429,25 @@ export function buildArchive(records: SourcedRecord[]): Archive {
     for (const [month, inMonth] of groupBy(inYear, (a) => a.month)) {
       const monthCrumb = { label: inMonth[0].monthLabel, url: monthUrl(year, month) };
       months.push({ year, month, label: monthCrumb.label, url: monthCrumb.url, count: inMonth.length });
-      monthPages.push(...datePages("month", inMonth, monthCrumb.label, [yearCrumb, monthCrumb]));
+      const pagesOfMonth = datePages("month", inMonth, monthCrumb.label, [yearCrumb, monthCrumb]);
+      monthPages.push(...pagesOfMonth);
+      const days: PeriodSummary[] = [];
       for (const [day, inDay] of groupBy(inMonth, (a) => a.day)) {
         const label = readableDate(inDay[0].date);
+        days.push({ label, url: dayUrl(year, month, day), count: inDay.length });
         dayPages.push(...datePages("day", inDay, label, [yearCrumb, monthCrumb, { label, url: dayUrl(year, month, day) }]));
       }
+      // Every page of a month shows its days.
+      for (const page of pagesOfMonth) page.days = days;
     }
     for (const page of pagesOfYear) page.months = months;
-    years.push({ year, url: yearUrl(year), count: inYear.length, months, searchIndexUrl: searchIndexUrl(year) });
+    const calendar = MONTH_NAMES.map((name, i) => {
+      const month = months.find((m) => Number(m.month) === i + 1);
+      return { label: name.slice(0, 3), url: month?.url ?? null, count: month?.count ?? 0 };
+    });
+    years.push({ year, url: yearUrl(year), count: inYear.length, months, calendar, searchIndexUrl: searchIndexUrl(year) });
   }
+  for (const pages of [yearPages, monthPages, dayPages]) linkPeriods(pages);
 
   const listPages = [...sectionPages, ...yearPages, ...monthPages, ...dayPages];
   const feeds: Feed[] = [
@@ -395,7 +461,7 @@ export function buildArchive(records: SourcedRecord[]): Archive {
   ]);
   return {
     articles,
-    latest: articles.slice(0, HOME_SIZE).map(summarise),
+    front: frontPage(articles, sections),
     sections,
     nav,
     sectionPages,

@@ -40,7 +40,7 @@ export function dateParts(date: string): DateParts {
 export const dateTime = memo((date) => inZone(date).toISO({ suppressMilliseconds: true }) ?? date);
 
 // The month names of the archive's locale, from the platform's Intl data.
-const MONTH_NAMES = Array.from({ length: 12 }, (_, i) =>
+export const MONTH_NAMES = Array.from({ length: 12 }, (_, i) =>
   new Intl.DateTimeFormat(LOCALE, { month: "long", timeZone: "UTC" }).format(Date.UTC(2000, i, 1)),
 );
 

@@ -8,6 +8,8 @@ export interface SiteMetadata {
   url: string;
   language: string;
   timeZone: string;
+  /** The time zone as readers name it. */
+  timeZoneName: string;
   publisher: string;
 }
 
@@ -18,6 +20,7 @@ export const SITE: SiteMetadata = {
   url: "https://archive.example.org",
   language: "en",
   timeZone: ARCHIVE_ZONE,
+  timeZoneName: "China Standard Time",
   publisher: "Harbin News Archive",
 };
 

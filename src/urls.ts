@@ -116,4 +116,5 @@ export const PATHS = {
   notFound: NOT_FOUND_URL,
   robots: "/robots.txt",
   stylesheet: "/assets/site.css",
+  favicon: "/favicon.svg",
 } as const;

@@ -3,7 +3,7 @@ import { join, relative } from "node:path";
 import { DomUtils, parseDocument } from "htmlparser2";
 import type { Document, Element } from "domhandler";
 import { describe, expect, it } from "vitest";
-import { FEED_SIZE, HOME_SIZE } from "../src/archive.js";
+import { FEED_SIZE, FRONT_LATEST } from "../src/archive.js";
 import { readRecord, writeRecord } from "../src/frontmatter.js";
 import { parseFile } from "../src/load.js";
 import { parseExport } from "../src/parse.js";
@@ -159,10 +159,11 @@ describe("hostile and odd text", () => {
       expect([relative(site.out, file), executable(parseDocument(readFileSync(file, "utf8")), false)]).toEqual([relative(site.out, file), []]);
     }
     const home = parseDocument(readPage(site.out, "/"));
-    const [list] = byClass(home, "article-list");
-    const listed = elements(list as unknown as Document, (el) => el.name === "li").map((li) => DomUtils.textContent(DomUtils.findOne((el) => el.name === "a", li.children)!));
-    // Newest first: the last articles of the list, each headline as written.
-    expect(listed).toEqual(ARTICLES.map((a) => a.headline).reverse().slice(0, HOME_SIZE));
+    const headlines = (root: unknown) => elements(root as Document, (el) => el.name === "a" && /^h[23]$/.test((el.parent as { name?: string }).name ?? "")).map((a) => DomUtils.textContent(a));
+    const [lead] = byClass(home, "lead");
+    const [latest] = byClass(home, "latest");
+    // Newest first: the lead story, then the latest after it, each headline as written.
+    expect([...headlines(lead), ...headlines(latest)]).toEqual(ARTICLES.map((a) => a.headline).reverse().slice(0, 1 + FRONT_LATEST));
   });
 });
 

@@ -3,10 +3,10 @@ import { DomUtils, parseDocument } from "htmlparser2";
 import { existsSync, readdirSync } from "node:fs";
 import { join, sep } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FEED_SIZE, loadArchive, type Archive } from "../src/archive.js";
+import { FEED_SIZE, loadArchive, MORE_FROM_SECTION, type Archive } from "../src/archive.js";
 import { dateTime } from "../src/dates.js";
 import { absoluteUrl, siteMetadata } from "../src/site.js";
-import { FEED_URL, NOT_FOUND_URL, SEARCH_URL, SITEMAP_URL, outputPath } from "../src/urls.js";
+import { ARCHIVE_URL, FEED_URL, NOT_FOUND_URL, SEARCH_URL, SITEMAP_URL, outputPath } from "../src/urls.js";
 import { articlesWith, buildSite, CHILDCARE, rawExport, readPage, type BuildRun } from "./helpers.js";
 
 const site = siteMetadata({});
@@ -169,8 +169,24 @@ describe("a news site built from the seeds plus the article the seeds tease", ()
     const links = attr(page, (el) => el.name === "a", "href");
     expect(links).toContain(section.articles[0].url);
     expect(links).toContain(section.articles[2].url);
+    const neighbours = DomUtils.findAll((el) => el.name === "nav" && el.attribs.class === "neighbours", page.children);
+    expect(DomUtils.findAll((el) => el.name === "a", neighbours).map((a) => a.attribs.href)).toEqual([section.articles[0].url, section.articles[2].url]);
+    // More from the section repeats neither the newer and older pair nor the page itself, and is left out when that leaves none.
+    const expected = section.articles.slice(3, 3 + MORE_FROM_SECTION).map((a) => a.url);
     const more = DomUtils.findAll((el) => el.name === "section" && el.attribs.class === "more", page.children);
-    expect(DomUtils.textContent(more)).toContain(`More from ${section.name}`);
+    expect(more).toHaveLength(expected.length ? 1 : 0);
+    expect(DomUtils.findAll((el) => el.name === "a", more).map((a) => a.attribs.href)).toEqual(expected);
+    expect(archive.articles.every((a) => a.moreFromSection.every((m) => m.url !== a.url && m.url !== a.newer?.url && m.url !== a.older?.url))).toBe(true);
+  });
+
+  it("leaves out the newer/older navigation of an article alone in its section", () => {
+    const articles = articlesWith({ "alone.txt": rawExport({ section: "Culture", headline: "An only story", date: "2022-05-05", paragraphs: ["Alone."] }) });
+    const alone = buildSite(articles);
+    expect(alone.status, alone.stderr).toBe(0);
+    const url = loadArchive(articles).articles.find((a) => a.section === "Culture")!.url;
+    const page = doc(alone.out, url);
+    expect(DomUtils.findAll((el) => el.name === "nav" && el.attribs.class === "neighbours", page.children)).toEqual([]);
+    expect(DomUtils.findAll((el) => el.name === "section" && el.attribs.class === "more", page.children)).toEqual([]);
   });
 
   it("builds a Pagefind index per year of the article text only, and a search page that merges them without a CDN", () => {
@@ -189,6 +205,30 @@ describe("a news site built from the seeds plus the article the seeds tease", ()
       const marked = readPage(run.out, url).includes("data-pagefind-body");
       expect(marked, url).toBe(archive.articles.some((a) => a.url === url));
     }
+  });
+
+  it("reaches every year, month and day from the archive by links, and chains each kind newest to oldest", () => {
+    const links = (url: string) => attr(doc(run.out, url), (el) => el.name === "a", "href");
+    const years = links(ARCHIVE_URL).filter((href) => archive.yearPages.some((p) => p.url === href));
+    const months = links(ARCHIVE_URL).filter((href) => archive.monthPages.some((p) => p.url === href));
+    const days = months.flatMap((month) => links(month)).filter((href) => archive.dayPages.some((p) => p.url === href));
+    const firstPages = (pages: typeof archive.dayPages) => pages.filter((p) => p.pageNumber === 1).map((p) => p.url);
+    expect(new Set(years)).toEqual(new Set(firstPages(archive.yearPages)));
+    expect(new Set(months)).toEqual(new Set(firstPages(archive.monthPages)));
+    expect(new Set(days)).toEqual(new Set(firstPages(archive.dayPages)));
+    for (const pages of [archive.yearPages, archive.monthPages, archive.dayPages]) {
+      // From the newest, "Older …" leads through every period in order, and "Newer …" back.
+      const chain = [firstPages(pages)[0]];
+      for (let next = chain[0]; ; ) {
+        const older = attr(doc(run.out, next), (el) => el.name === "a" && el.attribs.class === "older", "href")[0];
+        if (!older) break;
+        chain.push((next = older));
+      }
+      expect(chain).toEqual(firstPages(pages));
+    }
+    // A month without articles is shown in the calendar, not linked.
+    const calendar = readPage(run.out, ARCHIVE_URL);
+    expect(calendar).toMatch(/<li class="empty"><span class="month">Jan<\/span> <span class="count">no articles<\/span><\/li>/);
   });
 
   it("has a 404 page linking home and the archive", () => {

@@ -187,7 +187,7 @@ describe("the site built from the five seeds", () => {
     for (const [url, count] of counts) {
       const link = elementsByTag(archive, "a").find((a) => a.attribs.href === url);
       expect(link, url).toBeDefined();
-      expect(textOf(link!.parent!), url).toMatch(new RegExp(`\\(${count}\\b`));
+      expect(textOf(link!.parent!), url).toMatch(new RegExp(`\\b${count} articles?$`));
     }
   });
 
@@ -222,7 +222,7 @@ describe("the site built from the five seeds", () => {
       }
       const caption = elementsByTag(article, "p").find((p) => textOf(p).includes("CHINA DAILY"));
       expect(caption).toBeDefined();
-      expect(textOf(caption!)).toBe("Business representatives access services at Harbin Bank's settlement service center. CHINA DAILY");
+      expect(textOf(caption!)).toBe("Photo: Business representatives access services at Harbin Bank's settlement service center. CHINA DAILY");
       expect(caption!.parent).not.toBe(bodyOf(doc, lines[0]));
     });
 
@@ -301,7 +301,7 @@ describe("a section with 47 articles", () => {
       }
     }
     // Every page of the year shows its months, with counts.
-    for (const page of year) expect(readPage(run.out, page.url)).toMatch(/January 2022<\/a> <span class="count">\(31\)<\/span>/);
+    for (const page of year) expect(readPage(run.out, page.url)).toMatch(/January 2022<\/a> <span class="count">\(31 articles\)<\/span>/);
     expect(relLink(pageDocument(run.out, "/2022/page/2/"), "prev")).toBe("/2022/");
     expect(relLink(pageDocument(run.out, "/2022/page/2/"), "next")).toBe("/2022/page/3/");
   });

@@ -130,7 +130,7 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
     expect((await focused()).id).toBe("main");
 
     await page.keyboard.press("Tab");
-    expect(await focused()).toMatchObject({ href: archive.latest[0].url, onScreen: true, outlined: true });
+    expect(await focused()).toMatchObject({ href: archive.front.lead!.url, onScreen: true, outlined: true });
   });
 
   it("follows the reader's colour scheme, and prints an article without the navigation", async () => {
@@ -144,6 +144,22 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
     await page.emulateMedia({ media: "print", colorScheme: "light" });
     expect(await page.getByRole("navigation", { name: "Sections" }).isVisible()).toBe(false);
     expect(await page.locator("h1").isVisible()).toBe(true);
+  });
+
+  it("keeps space between the header, the page's content and the footer", async () => {
+    for (const url of [HOME_URL, ARCHIVE_URL, section.articles[0].url, sectionUrl(SECTION)]) {
+      const page = await open(url);
+      const gaps = await page.evaluate(() => {
+        const box = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
+        const main = document.querySelector("main")!;
+        const first = main.firstElementChild!.getBoundingClientRect();
+        const last = main.lastElementChild!.getBoundingClientRect();
+        return { top: first.top - box(".site-header").bottom, bottom: box(".site-footer").top - last.bottom, padding: getComputedStyle(main).paddingTop };
+      });
+      expect(gaps.top, `${url}: ${JSON.stringify(gaps)}`).toBeGreaterThanOrEqual(16);
+      expect(gaps.bottom, `${url}: ${JSON.stringify(gaps)}`).toBeGreaterThanOrEqual(16);
+      await page.close();
+    }
   });
 
   for (const width of [375, 1280]) {
