@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_SIZE, loadArchive, type Archive, type Section } from "../../src/archive.js";
 import { readableDate } from "../../src/dates.js";
-import { ARCHIVE_URL, HOME_URL, sectionUrl } from "../../src/urls.js";
+import { ARCHIVE_URL, HOME_URL, SEARCH_URL, sectionUrl } from "../../src/urls.js";
 import { articlesWith } from "../helpers.js";
 import { MISSING_URL, horizontalOverflow, pathOf, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
 
@@ -144,6 +144,22 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
     await page.emulateMedia({ media: "print", colorScheme: "light" });
     expect(await page.getByRole("navigation", { name: "Sections" }).isVisible()).toBe(false);
     expect(await page.locator("h1").isVisible()).toBe(true);
+  });
+
+  it("pages through more search results than fit on one page", async () => {
+    const page = await open(`${SEARCH_URL}?q=exhibitors`);
+    const items = page.locator("#search-results > li");
+    const more = page.getByRole("button", { name: "Show more results" });
+    await items.nth(29).waitFor();
+    expect(await items.count()).toBe(30);
+    expect(await page.getByRole("status").textContent()).toBe(`${GENERATED} articles found for “exhibitors”, showing 30.`);
+    await more.click();
+    await items.nth(GENERATED - 1).waitFor();
+    expect(await items.count()).toBe(GENERATED);
+    expect(await more.isVisible()).toBe(false);
+    expect(await page.getByRole("status").textContent()).toBe(`${GENERATED} articles found for “exhibitors”.`);
+    // Excerpts carry the article's text, not the dateline or the search filters' values.
+    expect(await items.first().locator(".summary").textContent()).not.toMatch(/Source:|\d{4}-\d{2}-\d{2}/);
   });
 
   it("keeps space between the header, the page's content and the footer", async () => {
