@@ -162,6 +162,13 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
     expect(await items.first().locator(".summary").textContent()).not.toMatch(/Source:|\d{4}-\d{2}-\d{2}/);
   });
 
+  it("lines up the search form's labels on one baseline", async () => {
+    const page = await open(SEARCH_URL);
+    const tops = await page.evaluate(() => [...document.querySelectorAll(".search-form label")].map((label) => Math.round(label.getBoundingClientRect().top)));
+    expect(tops).toHaveLength(3);
+    expect(new Set(tops).size, JSON.stringify(tops)).toBe(1);
+  });
+
   it("keeps space between the header, the page's content and the footer", async () => {
     for (const url of [HOME_URL, ARCHIVE_URL, section.articles[0].url, sectionUrl(SECTION)]) {
       const page = await open(url);
