@@ -231,6 +231,23 @@ describe("a news site built from the seeds plus the article the seeds tease", ()
     expect(calendar).toMatch(/<li class="empty"><span class="month">Jan<\/span> <span class="count">no articles<\/span><\/li>/);
   });
 
+  it("puts one breadcrumb from Home on every page but the home and 404 pages, ending at the page itself", () => {
+    for (const url of htmlFiles(run.out)) {
+      const crumbs = DomUtils.findAll((el) => el.name === "nav" && el.attribs.class === "breadcrumb", doc(run.out, url).children);
+      if (url === "/" || url === NOT_FOUND_URL) {
+        expect(crumbs, url).toHaveLength(0);
+        continue;
+      }
+      expect(crumbs, url).toHaveLength(1);
+      const items = DomUtils.findAll((el) => el.name === "li", crumbs);
+      expect(DomUtils.textContent(items[0]).trim(), url).toBe("Home");
+      const last = items.at(-1)!;
+      // Page 2 of a list links back to its first page; every other page names itself as the current one.
+      if (/\/page\/\d+\/$/.test(url)) expect(DomUtils.findOne((el) => el.name === "a", last.children), url).not.toBeNull();
+      else expect(last.attribs["aria-current"], url).toBe("page");
+    }
+  });
+
   it("has a 404 page linking home and the archive", () => {
     const links = attr(doc(run.out, NOT_FOUND_URL), (el) => el.name === "a", "href");
     expect(links).toContain("/");
