@@ -42,7 +42,9 @@ function filesBelow(dir: string): string[] {
 }
 
 /** A fingerprint of everything besides the articles that shapes the output: code, templates, page templates, dependencies. */
-export function codeFingerprint(projectDir: string): string {
+export function codeFingerprint(project: string): string {
+  // Absolute, so that the build's and the check's fingerprints agree however each names the project folder.
+  const projectDir = resolve(project);
   const contentDir = join(projectDir, "content");
   const files = [
     join(projectDir, ".eleventy.ts"),
