@@ -118,6 +118,14 @@ export interface LinkReport {
 export function checkLinks(site: BuiltSite, siteUrl: string): LinkReport {
   const report: LinkReport = { problems: [], external: new Map(), linksFrom: new Map(), internal: 0 };
   const problem = (page: string, rule: string, message: string) => report.problems.push({ page, rule, message });
+  // Half a million links at 10,000 articles, most of them the same root-relative or absolute URLs on every page: each is resolved once.
+  const resolved = new Map<string, Resolved>();
+  const resolve = (raw: string, base: string): Resolved => {
+    const key = /^\/(?!\/)|^[a-z][a-z\d+.-]*:/i.test(raw.trim()) ? raw : `${base}\0${raw}`;
+    let to = resolved.get(key);
+    if (!to) resolved.set(key, (to = resolveLink(raw, base, siteUrl)));
+    return to;
+  };
   for (const file of site.files) {
     const groups: { base: string; links: FoundLink[] }[] = [];
     if (file.facts) groups.push({ base: file.url, links: file.facts.links });
@@ -129,7 +137,7 @@ export function checkLinks(site: BuiltSite, siteUrl: string): LinkReport {
     report.linksFrom.set(file.url, targets);
     for (const { base, links } of groups) {
       for (const { url, where, own } of links) {
-        const to = resolveLink(url, base, siteUrl);
+        const to = resolve(url, base);
         if (to.kind === "invalid") problem(file.url, "link", `expected a valid URL in the ${where}, found ${JSON.stringify(url)}`);
         else if (to.kind === "script") problem(file.url, "script", `expected no javascript: URL, found one in the ${where}`);
         else if (to.kind === "external") {
