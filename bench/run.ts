@@ -112,6 +112,17 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+/** The median of one figure over a step's runs, or null when the step did not run. */
+function medianOf(runs: Measurement[], figure: "ms" | "peakRss" | "cpuS"): number | null {
+  return runs.length ? median(runs.map((m) => m[figure])) : null;
+}
+
+/** The median wall time of a step's runs in seconds, or null when it did not run. */
+function wallSeconds(runs: Measurement[]): number | null {
+  const ms = medianOf(runs, "ms");
+  return ms === null ? null : ms / 1000;
+}
+
 /** Hard links where the file system allows, so a working copy of 50,000 files costs nothing. */
 function linkFiles(from: string, to: string): void {
   mkdirSync(to, { recursive: true });
@@ -306,32 +317,31 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   await buildOurs(articles, reference, true, options, [], options.checks);
   // The build without search differs from the reference only by the index and the stamp that says so.
   const withoutSearch = (paths: string[]) => (options.checks ? paths.filter((p) => !p.startsWith("pagefind/") && p !== ".news-archive.json") : paths);
-  const seconds = (list: Measurement[]) => (list.length ? median(list.map((m) => m.ms)) / 1000 : null);
   const pages = (m: Measurement, pattern: RegExp) => Number(pattern.exec(m.stdout)?.[1] ?? NaN);
   return {
     n,
-    ours: median(ours.map((m) => m.ms)) / 1000,
-    baseline: median(baseline.map((m) => m.ms)) / 1000,
-    oursPeak: median(ours.map((m) => m.peakRss)),
-    baselinePeak: median(baseline.map((m) => m.peakRss)),
-    oursCpu: median(ours.map((m) => m.cpuS)),
-    baselineCpu: median(baseline.map((m) => m.cpuS)),
-    oneWorker: oneWorker.length ? median(oneWorker.map((m) => m.ms)) / 1000 : null,
-    pagefind: pagefind.length ? median(pagefind.map((m) => m.ms)) / 1000 : null,
-    incremental: median(incremental.map((m) => m.ms)) / 1000,
+    ours: wallSeconds(ours)!,
+    baseline: wallSeconds(baseline)!,
+    oursPeak: medianOf(ours, "peakRss")!,
+    baselinePeak: medianOf(baseline, "peakRss")!,
+    oursCpu: medianOf(ours, "cpuS")!,
+    baselineCpu: medianOf(baseline, "cpuS")!,
+    oneWorker: wallSeconds(oneWorker),
+    pagefind: wallSeconds(pagefind),
+    incremental: wallSeconds(incremental)!,
     oursPages: pages(ours[0], /Built (\d+) pages/),
     baselinePages: pages(baseline[0], /Wrote (\d+) files/),
     searchIncluded,
     identical: withoutSearch(treeDifferences(oursOut, reference, Infinity)).slice(0, 5),
-    hugo: seconds(hugo),
-    hugoCpu: hugo.length ? median(hugo.map((m) => m.cpuS)) : null,
-    hugoPagefind: seconds(hugoPagefind),
-    searchFull: seconds(searchFull),
-    searchPeak: searchFull.length ? median(searchFull.map((m) => m.peakRss)) : null,
-    searchIncremental: seconds(searchIncremental),
+    hugo: wallSeconds(hugo),
+    hugoCpu: medianOf(hugo, "cpuS"),
+    hugoPagefind: wallSeconds(hugoPagefind),
+    searchFull: wallSeconds(searchFull),
+    searchPeak: medianOf(searchFull, "peakRss"),
+    searchIncremental: wallSeconds(searchIncremental),
     searchIdentical: options.checks ? treeDifferences(searchOut, reference) : [],
-    checkFull: seconds(checkFull),
-    checkIncremental: seconds(checkIncremental),
+    checkFull: wallSeconds(checkFull),
+    checkIncremental: wallSeconds(checkIncremental),
   };
 }
 
