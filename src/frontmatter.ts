@@ -1,7 +1,7 @@
 import matter from "gray-matter";
 import yaml from "js-yaml";
 import { normaliseLine } from "./text.js";
-import { RECORD_FIELDS, validateRecord, type ArticleRecord, type ParseResult } from "./record.js";
+import { RECORD_FIELDS, UNWRITTEN_WHEN_EMPTY, validateRecord, type ArticleRecord, type ParseResult } from "./record.js";
 
 /**
  * Records are YAML front matter plus a Markdown body, read and written with
@@ -28,7 +28,11 @@ const MATTER_OPTIONS = {
 
 export function writeRecord(record: ArticleRecord): string {
   const data: Record<string, unknown> = {};
-  for (const field of RECORD_FIELDS) data[field] = record[field];
+  for (const field of RECORD_FIELDS) {
+    const value = record[field];
+    if (UNWRITTEN_WHEN_EMPTY.includes(field) && (value === null || (Array.isArray(value) && value.length === 0))) continue;
+    data[field] = value;
+  }
   // Given a string, gray-matter would first parse the body for front matter of its own, and a body
   // opening with `---` would lose its first lines or fail; given a file object, it writes the body as it is.
   return matter.stringify({ content: record.body, data: {} } as never, data, MATTER_OPTIONS as never);

@@ -17,6 +17,8 @@ export const ARTICLES_DIR = "content/articles";
 /** A record together with the file it came from. */
 export interface SourcedRecord {
   record: ArticleRecord;
+  /** Its identity, which no edit of the article changes: the record's `id`, or else its file name's stem (an export's carries the CMS's id). */
+  id: string;
   /** Path as shown in messages: relative to the working folder. */
   file: string;
   headlineLine: number;
@@ -215,7 +217,7 @@ export class ParseCache {
   #unsaved = false;
   #saved: { dir: string; code: string; generation: string; keys: Set<string> } | undefined;
   /** What the last load's records were made into (the site model), which a load of the very same records gives again. */
-  lastModel: { records: SourcedRecord[]; model: unknown } | undefined;
+  lastModel: { records: SourcedRecord[]; ledgerKey: string; model: unknown } | undefined;
 
   #parseKeyed(bytes: Uint8Array, name: string): { key: string; result: ParseResult } {
     const key = cacheKey(bytes, name);
@@ -365,10 +367,16 @@ export class ParseCache {
       const { result, url, summary } = this.#parsed.get(seen.key)!;
       this.#lastLoad.keys.push(seen.key);
       if (this.#seenFiles.get(path) === seen) this.#lastLoad.files.push([path, seen]);
-      records.push({ record: result.record!, file, headlineLine: result.headlineLine ?? 1, contentKey: seen.key, url, summary });
+      records.push({ record: result.record!, id: result.record!.id ?? fileStem(name), file, headlineLine: result.headlineLine ?? 1, contentKey: seen.key, url, summary });
     }
     return { records, problems };
   }
+}
+
+/** `2021/000_52ce23d16fbdbab1.txt` -> `000_52ce23d16fbdbab1` */
+export function fileStem(file: string): string {
+  const name = basename(file);
+  return name.slice(0, name.lastIndexOf("."));
 }
 
 /** A record as the file it is written to. */
@@ -379,8 +387,7 @@ export interface RecordFile {
 
 /** `000_x.txt` -> `000_x.md`: a record keeps the base name of the article file it comes from. */
 export function recordName(file: string): string {
-  const name = basename(file);
-  return `${name.slice(0, name.lastIndexOf("."))}.md`;
+  return `${fileStem(file)}.md`;
 }
 
 /** The records of a folder's articles as `.md` files, or the problems of every bad file. */

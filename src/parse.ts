@@ -9,6 +9,7 @@ import { normaliseLine, splitLines, stripBom } from "./text.js";
  *   Home>Section name
  *   Headline
  *   Updated : YYYY-MM-DD
+ *   Corrected : YYYY-MM-DD   (optional: the date of the latest correction)
  *   By ( source )
  *   body, one paragraph per non-blank line
  *
@@ -24,10 +25,11 @@ interface Line {
 
 const BREADCRUMB = /^Home ?> ?([^>]+)$/;
 const UPDATED = /^Updated ?: ?(.*)$/;
+const CORRECTED = /^Corrected ?: ?(.*)$/;
 const BYLINE = /^By ?\( ?(.*?) ?\)$/;
 // Lines that were meant as the Updated or By line, even if malformed: never a headline. Only
 // their whole forms count: "Updated 2023 guidelines released" and "By (popular) demand, …" are headlines.
-const HEADER_LIKE = /^(Updated ?:|Updated ?\d{4}-\d{1,2}-\d{1,2}$|By ?\(.*\)$)/;
+const HEADER_LIKE = /^(Updated ?:|Corrected ?:|Updated ?\d{4}-\d{1,2}-\d{1,2}$|By ?\(.*\)$)/;
 
 // `<one sentence>. CHINA DAILY`: a sentence, then a credit of capitals only.
 const SENTENCE_BREAK = /[.!?]["”’)]? /g;
@@ -95,7 +97,9 @@ export function parseExport(raw: string): ParseResult {
   const filled = lines.filter((line) => line.text !== "");
   if (filled.length === 0) return fail(1, 'expected a breadcrumb "Home>Section name", found an empty file');
   const last = lines[lines.length - 1].number;
-  const [crumb, headline, updated, byline] = filled;
+  const [crumb, headline, updated] = filled;
+  const corrected = filled[3] && CORRECTED.test(filled[3].text) ? filled[3] : undefined;
+  const byline = filled[corrected ? 4 : 3];
 
   const section = BREADCRUMB.exec(crumb.text);
   if (!section) return fail(crumb.number, `expected a breadcrumb "Home>Section name", found ${quote(crumb.text)}`);
@@ -108,7 +112,7 @@ export function parseExport(raw: string): ParseResult {
   }
   const source = byline && BYLINE.exec(byline.text);
   if (!source) {
-    return fail(byline?.number ?? last, `expected "By ( source )" after the Updated line, found ${byline ? quote(byline.text) : "the end of the file"}`);
+    return fail(byline?.number ?? last, `expected "By ( source )" after the ${corrected ? "Corrected" : "Updated"} line, found ${byline ? quote(byline.text) : "the end of the file"}`);
   }
 
   const { paragraphs, teaser } = splitTeaser(blocks(lines.slice(byline.number)));
@@ -121,13 +125,14 @@ export function parseExport(raw: string): ParseResult {
     flat = flat.slice(1);
   }
 
-  const data = { section: section[1].trim(), date: date[1], headline: headline.text, source: source[1], caption, credit, teaser };
+  const data = { section: section[1].trim(), date: date[1], updated: corrected && CORRECTED.exec(corrected.text)![1], headline: headline.text, source: source[1], caption, credit, teaser };
   const result = validateRecord(data, flat.length ? paragraphsToMarkdown(flat.map((line) => line.text)) : "");
   if (!Array.isArray(result)) return { record: result, headlineLine: headline.number, problems: [] };
   const lineOf: Record<string, number> = {
     section: crumb.number,
     headline: headline.number,
     date: updated.number,
+    updated: corrected?.number ?? updated.number,
     source: byline.number,
     body: Math.min(byline.number + 1, last),
   };

@@ -1,6 +1,6 @@
 import { isCalendarDate } from "./dates.js";
 import { quote } from "./diagnostics.js";
-import { codePoint, NOT_TEXT } from "./text.js";
+import { codePoint, compareText, NOT_TEXT } from "./text.js";
 
 /** The sidebar teaser some exports end with: another article's headline and summary. */
 export interface Teaser {
@@ -10,14 +10,20 @@ export interface Teaser {
 
 /** One article as the archive stores it: YAML front matter fields plus a Markdown body. */
 export interface ArticleRecord {
+  /** The article's identity when the record names one; otherwise its file name's stem is (see SourcedRecord). */
+  id: string | null;
   section: string;
-  /** Calendar date `YYYY-MM-DD` in the archive's zone. */
+  /** Calendar date `YYYY-MM-DD` in the archive's zone: the publication date, which orders every list. */
   date: string;
+  /** Calendar date of the latest correction, on or after `date`. */
+  updated: string | null;
   headline: string;
   source: string;
   caption: string | null;
   credit: string | null;
   teaser: Teaser | null;
+  /** Site paths the article was published at elsewhere (an older site's), which redirect to its page. */
+  aliases: string[];
   /** Markdown; for an ingested export, its paragraphs escaped to render literally. */
   body: string;
 }
@@ -28,30 +34,49 @@ export interface ArticleRecord {
  * left to the class, which may read it only when asked for.
  */
 export abstract class RecordFields implements ArticleRecord {
+  readonly id: string | null;
   readonly section: string;
   readonly date: string;
+  readonly updated: string | null;
   readonly headline: string;
   readonly source: string;
   readonly caption: string | null;
   readonly credit: string | null;
   readonly teaser: Teaser | null;
+  readonly aliases: string[];
 
   constructor(fields: Omit<ArticleRecord, "body">) {
+    this.id = fields.id;
     this.section = fields.section;
     this.date = fields.date;
+    this.updated = fields.updated;
     this.headline = fields.headline;
     this.source = fields.source;
     this.caption = fields.caption;
     this.credit = fields.credit;
     this.teaser = fields.teaser;
+    this.aliases = fields.aliases;
   }
 
   abstract get body(): string;
 }
 
 /** The front matter fields, in the order records are written. */
-export const RECORD_FIELDS = ["section", "date", "headline", "source", "caption", "credit", "teaser"] as const;
+export const RECORD_FIELDS = ["id", "section", "date", "updated", "headline", "source", "caption", "credit", "teaser", "aliases"] as const;
 export type RecordField = (typeof RECORD_FIELDS)[number];
+
+/** Fields a written record leaves out while they are empty: most records have none of them. */
+export const UNWRITTEN_WHEN_EMPTY: readonly RecordField[] = ["id", "updated", "aliases"];
+
+/** What an explicit `id:` may be: it stands in Atom entry ids and the URL ledger, so no space, slash or colon. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
+
+/**
+ * What an alias may be: a root-relative path of plain segments, to a folder
+ * (`/old/story/`) or an HTML file (`/content/2023-04/14/content_123.html`),
+ * since the redirect is an HTML page written at that path.
+ */
+const ALIAS_PATTERN = /^\/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\.html)?$/;
 
 /** A record read from a file, or every problem that kept it from being one. */
 export interface ParseResult {
@@ -113,6 +138,18 @@ export function validateRecord(data: Record<string, unknown>, body: string): Art
   if (typeof data.date !== "string" || !isCalendarDate(data.date)) {
     problems.push({ field: "date", message: `expected a calendar date YYYY-MM-DD, found ${describe(data.date)}` });
   }
+  const { id, updated, aliases } = data;
+  if (id !== null && id !== undefined && (typeof id !== "string" || !ID_PATTERN.test(id))) {
+    problems.push({ field: "id", message: `expected an id of letters, digits and . _ ~ - (at most 128), found ${describe(id)}` });
+  }
+  if (updated !== null && updated !== undefined) {
+    if (typeof updated !== "string" || !isCalendarDate(updated)) problems.push({ field: "updated", message: `expected a correction date YYYY-MM-DD, found ${describe(updated)}` });
+    else if (typeof data.date === "string" && updated < data.date) problems.push({ field: "updated", message: `expected a correction date on or after the publication date ${data.date}, found ${updated}` });
+  }
+  if (aliases !== null && aliases !== undefined) {
+    const bad = Array.isArray(aliases) ? aliases.find((alias) => typeof alias !== "string" || !ALIAS_PATTERN.test(alias)) : aliases;
+    if (bad !== undefined) problems.push({ field: "aliases", message: `expected aliases as a list of site paths such as /old/story/ or /old/story.html, found ${describe(bad)}` });
+  }
   const teaser = data.teaser;
   if (teaser !== null && teaser !== undefined) {
     const t = teaser as Record<string, unknown>;
@@ -125,13 +162,16 @@ export function validateRecord(data: Record<string, unknown>, body: string): Art
   const text = (value: unknown) => ownCopy(value as string);
   const optional = (value: unknown) => (typeof value === "string" ? ownCopy(value) : null);
   return {
+    id: optional(id),
     section: text(data.section),
     date: text(data.date),
+    updated: optional(updated),
     headline: text(data.headline),
     source: text(data.source),
     caption: optional(data.caption),
     credit: optional(data.credit),
     teaser: teaser ? { headline: text((teaser as Teaser).headline), summary: text((teaser as Teaser).summary) } : null,
+    aliases: Array.isArray(aliases) ? [...new Set(aliases.map(text))].sort(compareText) : [],
     body,
   };
 }

@@ -122,3 +122,24 @@ describe("the parser on text that only looks like a header", () => {
     expect(record.date).toBe("2021-08-04");
   });
 });
+
+describe("the parser on a correction date", () => {
+  const base = seedText("003_0888aff46d256542.txt");
+  const corrected = (line: string) => base.replace("Updated : 2021-08-04", `Updated : 2021-08-04\n\n${line}`);
+
+  it("reads an optional Corrected line after the Updated line as the record's updated date", () => {
+    const record = parsed(corrected("Corrected : 2021-09-01"));
+    expect(record).toMatchObject({ date: "2021-08-04", updated: "2021-09-01", source: "e.my399.com" });
+    expect(parsed(base).updated).toBeNull();
+    // The body is the same either way.
+    expect(record.body).toBe(parsed(base).body);
+  });
+
+  it("says where a correction date is not one, or comes before the publication", () => {
+    const line = base.split("\n").indexOf("Updated : 2021-08-04") + 3;
+    expect(parseExport(corrected("Corrected : 2021-02-30")).problems).toEqual([{ line, message: 'expected a correction date YYYY-MM-DD, found "2021-02-30"' }]);
+    expect(parseExport(corrected("Corrected : 2021-08-03")).problems).toEqual([{ line, message: "expected a correction date on or after the publication date 2021-08-04, found 2021-08-03" }]);
+    // Nor is it ever taken for the headline or the byline.
+    expect(parseExport(corrected("Corrected : 2021-09-01").replace(/^By \(.*\)$/m, "")).problems[0].message).toMatch(/^expected "By \( source \)" after the Corrected line/);
+  });
+});

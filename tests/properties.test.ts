@@ -63,6 +63,7 @@ describe("ingest then render gives back each paragraph's text", () => {
 
 /** A record as the parser makes them: one-line normalised text fields, a calendar date, a body. */
 const recordArb: fc.Arbitrary<ArticleRecord> = fc.record({
+  id: fc.option(fc.constantFrom("000_52ce23d16fbdbab1", "story-1", "a.b~c")),
   section: lineText,
   date: fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2199-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
   headline: fc.oneof(lineText, fc.constantFrom("yes", "no", "null", "~", "true", "2021-01-01", "key: value", "- item", "0x1F", "1e3", ".nan", "'quoted'", "&anchor", "*alias", "!!str x", "#comment", "@at", "`tick", "---", "...")),
@@ -70,6 +71,8 @@ const recordArb: fc.Arbitrary<ArticleRecord> = fc.record({
   caption: fc.option(lineText),
   credit: fc.option(lineText),
   teaser: fc.option(fc.record({ headline: lineText, summary: lineText })),
+  updated: fc.constant(null),
+  aliases: fc.constantFrom([], ["/old/story/"], ["/content/2023-04/14/content_1.html", "/old/"]),
   // Markdown, as hand-written records hold it: lines that look like front matter included. A body ends with a line break.
   body: fc
     .tuple(lineText, fc.array(fc.oneof(lineText, fc.constantFrom("", "---", "---js", "title: x", "...", "+++", "# x", "\r")), { maxLength: 6 }))
