@@ -1,5 +1,6 @@
 import { dateParts, latestPlausibleDate, MONTH_NAMES, readableDate, readableMonth } from "./dates.js";
 import { ContentError, type Diagnostic } from "./diagnostics.js";
+import { ledgerPath, readLedger, type Ledger } from "./ledger.js";
 import { ParseCache, type SourcedRecord } from "./load.js";
 import { RecordFields, type ArticleRecord } from "./record.js";
 import { compareText } from "./text.js";
@@ -7,7 +8,9 @@ import {
   ARCHIVE_URL,
   FEED_URL,
   HOME_URL,
+  PATHS,
   RESERVED_SLUGS,
+  SEARCH_INDEX_URL,
   SEARCH_URL,
   dayUrl,
   listPageUrl,
@@ -42,6 +45,10 @@ export const FEED_SIZE = 50;
  * other bodies from the saved parses.
  */
 export class Article extends RecordFields {
+  /** Its identity (see SourcedRecord), which Atom entry ids and the URL ledger name it by. */
+  declare readonly id: string;
+  /** The date of its latest version: the correction's, or else the publication's. */
+  readonly modified: string;
   readonly file: string;
   /** The content key of its file (see SourcedRecord): every field but those of LINKED_FIELDS follows from it. */
   readonly contentKey: string;
@@ -65,8 +72,11 @@ export class Article extends RecordFields {
   moreFromSection: ArticleLink[] = [];
   readonly #record: ArticleRecord;
 
-  constructor({ record, file, contentKey, url, summary }: SourcedRecord) {
+  constructor({ record, id, file, contentKey, url, summary }: SourcedRecord) {
     super(record);
+    // The record's own id, or its file's stem when it names none.
+    (this as { id: string }).id = id;
+    this.modified = record.updated ?? record.date;
     const { year, month, day } = dateParts(record.date);
     this.file = file;
     this.contentKey = contentKey;
@@ -186,6 +196,21 @@ export interface Feed {
   section: string | null;
   /** Newest first, at most FEED_SIZE. */
   articles: Article[];
+  /** The latest date any of its entries was published or corrected. */
+  updated: string;
+}
+
+/**
+ * A URL the archive published that no article's page holds now: it
+ * redirects to the page its article moved to, or, when the article was
+ * removed, says so.
+ */
+export interface Redirect {
+  url: string;
+  /** The article it was published for. */
+  id: string;
+  /** That article's page now; null when the article is gone. */
+  to: ArticleLink | null;
 }
 
 /** A page of the sitemap. */
@@ -239,6 +264,10 @@ export interface Archive {
   feeds: Feed[];
   /** Every HTML page a reader or crawler should find. */
   sitemap: Sitemap;
+  /** The URLs published before that no page holds now, by URL. */
+  redirects: Redirect[];
+  /** The URL ledger this archive leaves: every URL it published and its article's id. */
+  ledger: Map<string, string>;
 }
 
 /** Newest first; same-day articles by headline, then file, so the order never depends on the file system. */
@@ -365,12 +394,47 @@ function datePages(kind: ListPage["kind"], articles: Article[], title: string, c
   return pagesOf(kind, articles, crumbs[crumbs.length - 1].url, title, (note) => `The archive of ${title}: ${count}${note}.`, { crumbs });
 }
 
-/** Problems that only show across files: two articles at one URL, clashing section names. */
-export function findConflicts(records: SourcedRecord[]): Diagnostic[] {
+/**
+ * Problems that only show across files: two articles at one URL or with one
+ * id, clashing section names, and a URL or alias the ledger holds for
+ * another article that is still in the archive.
+ */
+export function findConflicts(records: SourcedRecord[], ledger: Ledger = emptyLedger()): Diagnostic[] {
   const problems: Diagnostic[] = [];
   const byUrl = new Map<string, SourcedRecord>();
   const bySlug = new Map<string, SourcedRecord>();
-  for (const item of [...records].sort((a, b) => compareText(a.file, b.file))) {
+  const byId = new Map<string, SourcedRecord>();
+  const byAlias = new Map<string, SourcedRecord>();
+  for (const item of records) if (!byId.has(item.id)) byId.set(item.id, item);
+  const sorted = [...records].sort((a, b) => compareText(a.file, b.file));
+  const ids = new Map<string, SourcedRecord>();
+  // A URL the ledger holds for an article still in the archive is that article's, to redirect to its page; one of a removed article may be taken.
+  const heldFor = (url: string, item: SourcedRecord): string | undefined => {
+    const entry = ledger.urls.get(url);
+    const holder = entry && entry.id !== item.id ? byId.get(entry.id) : undefined;
+    // Two articles at one URL now are reported as such.
+    if (!holder || holder.url === url) return undefined;
+    return `${url}, which ${ledger.file}:${entry!.line} keeps for ${holder.file} (id ${holder.id}) to redirect to its page; give this article another headline or date, or remove that line to let it take the URL`;
+  };
+  for (const item of sorted) {
+    const twin = ids.get(item.id);
+    if (twin) problems.push({ file: item.file, line: item.headlineLine, message: `expected a unique article id, found ${item.id}, also the id of ${twin.file}` });
+    else ids.set(item.id, item);
+    const held = heldFor(item.url, item);
+    if (held) problems.push({ file: item.file, line: item.headlineLine, message: `expected a URL no other article has published, found ${held}` });
+    for (const alias of item.record.aliases) {
+      const other = byAlias.get(alias);
+      const heldAlias = heldFor(alias, item);
+      if (other && other.id !== item.id) problems.push({ file: item.file, line: 1, message: `expected an alias no other article has, found ${alias}, also an alias of ${other.file}` });
+      else if (heldAlias) problems.push({ file: item.file, line: 1, message: `expected an alias no other article has published, found ${heldAlias}` });
+      else byAlias.set(alias, item);
+    }
+  }
+  for (const item of sorted) {
+    const owner = byAlias.get(item.url);
+    if (owner && owner !== item) problems.push({ file: owner.file, line: 1, message: `expected an alias that is no article's URL, found ${item.url}, the URL of ${item.file}` });
+  }
+  for (const item of sorted) {
     const { url } = item;
     const first = byUrl.get(url);
     if (first) {
@@ -389,8 +453,33 @@ export function findConflicts(records: SourcedRecord[]): Diagnostic[] {
   return problems;
 }
 
+function emptyLedger(): Ledger {
+  return { file: "", urls: new Map() };
+}
+
+/**
+ * The ledger after this archive's build, and the URLs in it no page holds:
+ * every URL an article has or had, its aliases among them. A URL stays its
+ * article's for good; one whose article was removed goes to the article
+ * that now has it.
+ */
+function redirectsOf(articles: Article[], ledger: Ledger): { redirects: Redirect[]; next: Map<string, string> } {
+  const next = new Map([...ledger.urls].map(([url, entry]) => [url, entry.id]));
+  for (const article of articles) {
+    next.set(article.url, article.id);
+    for (const alias of article.aliases) if (alias !== article.url) next.set(alias, article.id);
+  }
+  const byId = new Map(articles.map((article) => [article.id, article]));
+  const redirects: Redirect[] = [];
+  for (const [url, id] of [...next].sort(([a], [b]) => compareText(a, b))) {
+    const article = byId.get(id);
+    if (article?.url !== url) redirects.push({ url, id, to: article ? link(article) : null });
+  }
+  return { redirects, next };
+}
+
 /** Build the site model. The records must be free of conflicts (see findConflicts). */
-export function buildArchive(records: SourcedRecord[]): Archive {
+export function buildArchive(records: SourcedRecord[], ledger: Ledger = emptyLedger()): Archive {
   const articles = [...records].sort(newestFirst).map((sourced) => new Article(sourced));
 
   const sections: Section[] = [...groupBy(articles, (a) => a.section)]
@@ -453,12 +542,13 @@ export function buildArchive(records: SourcedRecord[]): Archive {
   const feeds: Feed[] = [
     { url: FEED_URL, title: "Latest articles", subtitle: null, pageUrl: HOME_URL, section: null, articles: articles.slice(0, FEED_SIZE) },
     ...sections.map((s) => ({ url: s.feedUrl, title: s.name, subtitle: `The newest articles of ${s.name}.`, pageUrl: s.url, section: s.name, articles: s.articles.slice(0, FEED_SIZE) })),
-  ];
+  ].map((feed) => ({ ...feed, updated: feed.articles.reduce((latest, a) => (a.modified > latest ? a.modified : latest), "1970-01-01") }));
   const sitemap = sitemapFiles([
     ...[HOME_URL, ARCHIVE_URL, SEARCH_URL].map((url) => ({ url, lastmod: null })),
     ...listPages.map((page) => ({ url: page.url, lastmod: null })),
-    ...articles.map((article) => ({ url: article.url, lastmod: article.date })),
+    ...articles.map((article) => ({ url: article.url, lastmod: article.modified })),
   ]);
+  const { redirects, next } = redirectsOf(articles, ledger);
   return {
     articles,
     front: frontPage(articles, sections),
@@ -472,6 +562,8 @@ export function buildArchive(records: SourcedRecord[]): Archive {
     listPages,
     feeds,
     sitemap,
+    redirects,
+    ledger: next,
   };
 }
 
@@ -487,15 +579,43 @@ function futureDates(records: SourcedRecord[], now: number): Diagnostic[] {
     .map((item) => ({ file: item.file, line: item.headlineLine, message: `expected a publication date no later than a year from today (${latest}), found ${item.record.date}` }));
 }
 
+/** Redirects that would take the place of a page of the site: an alias such as `/2023/`, or a line of the ledger edited by hand. */
+function pageClashes(archive: Archive, records: SourcedRecord[], ledger: Ledger): Diagnostic[] {
+  const pages = new Set<string>([...Object.values(PATHS), ...archive.listPages.map((p) => p.url), ...archive.feeds.map((f) => f.url), ...archive.sitemap.parts.map((p) => p.url)]);
+  const problems: Diagnostic[] = [];
+  for (const { url } of archive.redirects) {
+    if (!pages.has(url) && !url.startsWith(SEARCH_INDEX_URL) && !url.startsWith("/assets/")) continue;
+    const owner = records.find((item) => item.record.aliases.includes(url));
+    const where = owner ? { file: owner.file, line: 1 } : { file: ledger.file, line: ledger.urls.get(url)?.line ?? 1 };
+    problems.push({ ...where, message: `expected ${owner ? "an alias" : "a published URL"} that no page of the site has, found ${url}` });
+  }
+  return problems;
+}
+
+function byFileAndLine(a: Diagnostic, b: Diagnostic): number {
+  return compareText(a.file, b.file) || a.line - b.line;
+}
+
+export interface LoadOptions {
+  cache?: ParseCache;
+  now?: number;
+  /** The URL ledger (default: the one beside the articles folder, see ledger.ts). */
+  ledgerFile?: string;
+}
+
 /** Read, validate and model the archive of a folder; every bad file is reported at once. */
-export function loadArchive(dir: string, { cache = new ParseCache(), now = Date.now() }: { cache?: ParseCache; now?: number } = {}): Archive {
+export function loadArchive(dir: string, { cache = new ParseCache(), now = Date.now(), ledgerFile = ledgerPath(dir) }: LoadOptions = {}): Archive {
   const { records, problems } = cache.load(dir);
-  const all = [...problems, ...findConflicts(records), ...futureDates(records, now)].sort((a, b) => compareText(a.file, b.file) || a.line - b.line);
+  const { ledger, problems: ledgerProblems } = readLedger(ledgerFile);
+  const all = [...problems, ...ledgerProblems, ...findConflicts(records, ledger), ...futureDates(records, now)].sort(byFileAndLine);
   if (all.length > 0) throw new ContentError(all);
-  // The dev server reloads on every change of any file: when the cache hands back the very same records, so is the model.
+  // The dev server reloads on every change of any file: when the cache hands back the very same records and ledger, so is the model.
   const last = cache.lastModel;
-  if (last && sameRecords(last.records, records)) return last.model as Archive;
-  const archive = buildArchive(records);
-  cache.lastModel = { records, model: archive };
+  const ledgerKey = [...ledger.urls].map(([url, entry]) => `${url}\t${entry.id}`).join("\n");
+  if (last && sameRecords(last.records, records) && last.ledgerKey === ledgerKey) return last.model as Archive;
+  const archive = buildArchive(records, ledger);
+  const clashes = pageClashes(archive, records, ledger);
+  if (clashes.length > 0) throw new ContentError(clashes.sort(byFileAndLine));
+  cache.lastModel = { records, ledgerKey, model: archive };
   return archive;
 }

@@ -6,6 +6,7 @@ import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache } from "./load.js";
 import { cacheDir, codeFingerprint, forgetManifest, manifestPath, pageFingerprints, readManifest, shardFingerprints, unchangedPages, writeManifest } from "./incremental.js";
+import { ledgerPath, writeLedger } from "./ledger.js";
 import { lock, tryLock, type Lock } from "./owner.js";
 import { commitPages, guardOutput, guardReplaceable, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";
 import { inRuns } from "./render-plan.js";
@@ -19,6 +20,8 @@ export interface BuildOptions {
   /** Where the finished site goes; replaced only when the whole build succeeded. */
   out: string;
   articlesDir?: string;
+  /** The URL ledger (default: beside the articles folder, see ledger.ts), which the build reads and brings up to date. */
+  ledgerFile?: string;
   /** Write every page, whatever the previous build wrote. */
   full?: boolean;
   /** Build the search index (default); off for timing the site alone. */
@@ -41,6 +44,13 @@ export interface BuildResult {
   /** Pages written by this build; the others were unchanged and taken from the previous output. */
   written: number;
   ms: number;
+  /** URLs published before that redirect to their article's page now. */
+  moved: number;
+  /** URLs of removed articles, which say the article was removed. */
+  removed: number;
+  /** The URL ledger, and whether this build changed it: new URLs to commit. */
+  ledgerFile: string;
+  ledgerChanged: boolean;
 }
 
 /**
@@ -92,6 +102,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
   const projectDir = resolve(options.projectDir ?? ".");
   const articlesDir = resolve(projectDir, options.articlesDir ?? ARTICLES_DIR);
+  const ledgerFile = resolve(projectDir, options.ledgerFile ?? ledgerPath(articlesDir));
   // A moved or mistyped folder would otherwise build an empty archive over a good site.
   if (!statSync(articlesDir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new BuildError(`expected a folder of articles, found no folder at ${articlesDir}`, 2);
@@ -152,7 +163,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     // Content errors are reported before Eleventy starts, once, in file:line form.
     let archive: Archive;
     try {
-      archive = loadArchive(articlesDir, { cache, now });
+      archive = loadArchive(articlesDir, { cache, now, ledgerFile });
     } catch (error) {
       if (error instanceof ContentError) throw new BuildError(error.message, error.exitCode);
       throw error;
@@ -179,6 +190,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       articles: archive.articles.filter((a) => !unchanged.has(a.url)),
       listPages: archive.listPages.filter((p) => !unchanged.has(p.url)),
       feeds: archive.feeds.filter((f) => !unchanged.has(f.url)),
+      redirects: archive.redirects.filter((r) => !unchanged.has(r.url)),
       once: true,
     };
     // Workers load the archive from the saved parses.
@@ -188,7 +200,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const pagesPerRun = options.pagesPerRun ?? PAGES_PER_RUN;
     // A share for every core, once there are pages enough for a worker to pay.
     const runSize = workers > 1 && toWrite >= WORKERS_FROM_PAGES ? Math.min(pagesPerRun, Math.ceil(toWrite / workers)) : pagesPerRun;
-    const task = { projectDir, articlesDir, parsesDir: parses, code, now, out: output.staging };
+    const task = { projectDir, articlesDir, ledgerFile, parsesDir: parses, code, now, out: output.staging };
     const written = await writing(output.staging, async () => {
       mkdirSync(output.staging, { recursive: true });
       const count = await writeRuns(task, archive, inRuns(selection, runSize), workers);
@@ -199,6 +211,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       await indexShards(toIndex.map((shard) => ({ url: shard.url, pages: shard.articles.map((url) => ({ url, file: fileOf(url) })) })), output.staging, workers);
       return count;
     });
+    // Before the site shows a new URL, the ledger holds it: a URL published is never forgotten, and one written for a build that then failed is only redirected if its article moves.
+    const ledgerChanged = await writing(ledgerFile, () => writeLedger(ledgerFile, archive.ledger));
     const staged = siteFiles(output.staging);
     // Between changing the site and writing the new manifest there is none: a crash there costs a full build, never a stale page.
     forgetManifest(manifest);
@@ -214,7 +228,17 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       });
     } else await writing(output.live, () => swapIn(output, (now) => (committing = now)));
     writeManifest(manifest, code, fingerprints, files);
-    return { pages: written + [...unchanged].filter((url) => pages.has(url)).length, articles: archive.articles.length, written, ms: performance.now() - started };
+    const removed = archive.redirects.filter((r) => r.to === null).length;
+    return {
+      pages: written + [...unchanged].filter((url) => pages.has(url)).length,
+      articles: archive.articles.length,
+      written,
+      ms: performance.now() - started,
+      moved: archive.redirects.length - removed,
+      removed,
+      ledgerFile,
+      ledgerChanged,
+    };
   } catch (error) {
     if (!existsSync(output.journal)) await removeWhenSettled(output.staging);
     throw error;

@@ -2,6 +2,7 @@ import { hash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { LINKED_FIELDS, type Archive, type ArticleLink } from "./archive.js";
+import { LEDGER_FILE } from "./ledger.js";
 import type { SearchShard } from "./search.js";
 import type { SiteMetadata } from "./site.js";
 import { PATHS } from "./urls.js";
@@ -16,7 +17,7 @@ import { PATHS } from "./urls.js";
  * the same as a full build's.
  */
 
-const MANIFEST_VERSION = 5;
+const MANIFEST_VERSION = 6;
 const MANIFEST_KIND = "build";
 
 export interface Manifest {
@@ -52,7 +53,8 @@ export function codeFingerprint(project: string): string {
     ...filesBelow(join(projectDir, "src")),
     ...filesBelow(join(projectDir, "templates")),
     ...readdirSync(contentDir, { withFileTypes: true })
-      .filter((entry) => entry.isFile())
+      // The ledger is data: what it changes (redirects) has fingerprints of its own.
+      .filter((entry) => entry.isFile() && !entry.name.startsWith(LEDGER_FILE))
       .map((entry) => join(contentDir, entry.name))
       .sort(),
   ];
@@ -69,7 +71,8 @@ export function codeFingerprint(project: string): string {
  */
 export function pageFingerprints(archive: Archive, site: SiteMetadata, code: string): Map<string, string> {
   const shared = sha(code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS));
-  const keyOf = new Map(archive.articles.map((article) => [article.url, article.contentKey]));
+  // An article's id shows in the feeds beside what its file's content gives.
+  const keyOf = new Map(archive.articles.map((article) => [article.url, `${article.contentKey} ${article.id}`]));
   const keyOfLink = (link: string | ArticleLink | null) => (link === null ? "" : keyOf.get(typeof link === "string" ? link : link.url)!);
   const fingerprints = new Map<string, string>();
   for (const article of archive.articles) {
@@ -83,6 +86,7 @@ export function pageFingerprints(archive: Archive, site: SiteMetadata, code: str
     const { articles, ...rest } = page;
     fingerprints.set(page.url, sha(shared, JSON.stringify(rest), ...articles.map((listed) => keyOf.get(listed.url)!)));
   }
+  for (const redirect of archive.redirects) fingerprints.set(redirect.url, sha(shared, JSON.stringify(redirect)));
   return fingerprints;
 }
 

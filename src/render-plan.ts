@@ -1,4 +1,4 @@
-import type { Archive, Article, Feed, ListPage } from "./archive.js";
+import type { Archive, Article, Feed, ListPage, Redirect } from "./archive.js";
 
 /**
  * Which pages one Eleventy run writes. A full build writes every page in a
@@ -9,6 +9,8 @@ export interface RenderSelection {
   articles: Article[];
   listPages: ListPage[];
   feeds: Feed[];
+  /** The pages at URLs the archive published before: redirects, and removed articles' notices. */
+  redirects: Redirect[];
   /** Whether the run writes the one-off pages: home, archive index, sitemap, search, 404, robots, stylesheet. */
   once: boolean;
 }
@@ -18,10 +20,11 @@ export interface RenderData {
   articles: Article[];
   listPages: ListPage[];
   feeds: Feed[];
+  redirects: Redirect[];
 }
 
 export function everything(archive: Archive): RenderSelection {
-  return { articles: archive.articles, listPages: archive.listPages, feeds: archive.feeds, once: true };
+  return { articles: archive.articles, listPages: archive.listPages, feeds: archive.feeds, redirects: archive.redirects, once: true };
 }
 
 export function renderData(archive: Archive, selection: RenderSelection = everything(archive)): RenderData {
@@ -29,10 +32,11 @@ export function renderData(archive: Archive, selection: RenderSelection = everyt
     articles: selection.articles,
     listPages: selection.listPages,
     feeds: selection.feeds,
+    redirects: selection.redirects,
   };
 }
 
-/** Split a selection into runs of at most `size` pages; the feeds and one-off pages go with the first. */
+/** Split a selection into runs of at most `size` pages; the feeds, redirects and one-off pages go with the first. */
 export function inRuns(selection: RenderSelection, size: number): RenderSelection[] {
   const runs: RenderSelection[] = [];
   const pages = [...selection.articles.map((a) => ({ article: a })), ...selection.listPages.map((p) => ({ listPage: p }))];
@@ -42,6 +46,8 @@ export function inRuns(selection: RenderSelection, size: number): RenderSelectio
       articles: part.flatMap((p) => ("article" in p ? [p.article] : [])),
       listPages: part.flatMap((p) => ("listPage" in p ? [p.listPage] : [])),
       feeds: runs.length === 0 ? selection.feeds : [],
+      // Small pages of no content, which cost next to nothing.
+      redirects: runs.length === 0 ? selection.redirects : [],
       once: selection.once && runs.length === 0,
     });
   }

@@ -60,12 +60,13 @@ export interface RunSpec {
   articles: string[];
   listPages: string[];
   feeds: string[];
+  redirects: string[];
   once: boolean;
 }
 
 function specOf(run: RenderSelection): RunSpec {
   const urls = (items: { url: string }[]) => items.map((item) => item.url);
-  return { articles: urls(run.articles), listPages: urls(run.listPages), feeds: urls(run.feeds), once: run.once };
+  return { articles: urls(run.articles), listPages: urls(run.listPages), feeds: urls(run.feeds), redirects: urls(run.redirects), once: run.once };
 }
 
 /** The pages a spec names, from an archive loaded from the same files. */
@@ -74,13 +75,21 @@ export function selectionOf(archive: Archive, spec: RunSpec): RenderSelection {
     const wanted = new Set(urls);
     return items.filter((item) => wanted.has(item.url));
   };
-  return { articles: pick(archive.articles, spec.articles), listPages: pick(archive.listPages, spec.listPages), feeds: pick(archive.feeds, spec.feeds), once: spec.once };
+  return {
+    articles: pick(archive.articles, spec.articles),
+    listPages: pick(archive.listPages, spec.listPages),
+    feeds: pick(archive.feeds, spec.feeds),
+    redirects: pick(archive.redirects, spec.redirects),
+    once: spec.once,
+  };
 }
 
 /** What a worker needs to load the archive as the build did, and the runs it writes. */
 export interface WorkerTask {
   projectDir: string;
   articlesDir: string;
+  /** The URL ledger the build read. */
+  ledgerFile: string;
   /** The saved parses, which the build saved before starting its workers. */
   parsesDir: string;
   code: string;

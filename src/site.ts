@@ -11,6 +11,12 @@ export interface SiteMetadata {
   /** The time zone as readers name it. */
   timeZoneName: string;
   publisher: string;
+  /**
+   * The date that, with the site's host, makes every Atom entry id (see
+   * entryId): fixed, so that an entry keeps its id for as long as the site
+   * keeps its host.
+   */
+  idsSince: string;
 }
 
 export const SITE: SiteMetadata = {
@@ -22,6 +28,7 @@ export const SITE: SiteMetadata = {
   timeZone: ARCHIVE_ZONE,
   timeZoneName: "China Standard Time",
   publisher: "Harbin News Archive",
+  idsSince: "2026-12-01",
 };
 
 /** The metadata with `SITE_URL` applied; a malformed value is a configuration error. */
@@ -47,4 +54,13 @@ export function siteMetadata(env: Record<string, string | undefined> = process.e
 /** An absolute URL for a site path. */
 export function absoluteUrl(site: SiteMetadata, path: string): string {
   return `${site.url}${path}`;
+}
+
+/**
+ * An article's Atom entry id: a tag URI (RFC 4151) of the site's host and
+ * the article's identity, which neither a corrected headline nor a moved
+ * date changes, so feed readers show a correction as the story it corrects.
+ */
+export function entryId(site: SiteMetadata, id: string): string {
+  return `tag:${new URL(site.url).hostname},${site.idsSince}:${id}`;
 }

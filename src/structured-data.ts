@@ -16,7 +16,7 @@ export function articleStructuredData(article: Article, site: SiteMetadata): obj
     headline: article.headline,
     description: article.summary,
     datePublished: published,
-    dateModified: published,
+    dateModified: dateTime(article.modified),
     articleSection: article.section,
     inLanguage: site.language,
     url,

@@ -115,6 +115,8 @@ export const PATHS = {
   sitemap: SITEMAP_URL,
   notFound: NOT_FOUND_URL,
   robots: "/robots.txt",
+  /** Redirects in the format Netlify and Cloudflare Pages read. */
+  redirects: "/_redirects",
   stylesheet: "/assets/site.css",
   favicon: "/favicon.svg",
 } as const;

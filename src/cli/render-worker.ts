@@ -9,7 +9,7 @@ async function work(task: WorkerTask): Promise<WorkerReply> {
   try {
     const cache = new ParseCache();
     cache.restore(task.parsesDir, task.code);
-    const archive = loadArchive(task.articlesDir, { cache, now: task.now });
+    const archive = loadArchive(task.articlesDir, { cache, now: task.now, ledgerFile: task.ledgerFile });
     return { written: await writeRunsHere(task.projectDir, task.out, archive, task.runs.map((spec) => selectionOf(archive, spec))) };
   } catch (error) {
     if (error instanceof BuildError || error instanceof ContentError) return { error: error.message, exitCode: error.exitCode };

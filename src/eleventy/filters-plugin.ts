@@ -1,7 +1,7 @@
 import type UserConfig from "@11ty/eleventy/UserConfig";
 import { dateTime, readableDate } from "../dates.js";
 import { renderBody } from "../markdown.js";
-import { absoluteUrl, type SiteMetadata } from "../site.js";
+import { absoluteUrl, entryId, type SiteMetadata } from "../site.js";
 import { articleStructuredData } from "../structured-data.js";
 
 /** Serialise data for a `<script type="application/ld+json">`: no text can close the element. */
@@ -15,6 +15,7 @@ export function filtersPlugin(eleventyConfig: UserConfig): void {
   eleventyConfig.addFilter("dateTime", dateTime);
   eleventyConfig.addFilter("renderBody", renderBody);
   eleventyConfig.addFilter("absoluteUrl", (path: string, site: SiteMetadata) => absoluteUrl(site, path));
+  eleventyConfig.addFilter("entryId", (id: string, site: SiteMetadata) => entryId(site, id));
   eleventyConfig.addFilter("jsonForScript", jsonForScript);
   eleventyConfig.addFilter("structuredData", articleStructuredData);
 }
