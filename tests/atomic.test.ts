@@ -227,7 +227,7 @@ describe("a failed build leaves the previous site as it was", () => {
     expect(next.status).toBe(0);
     expect(next.stderr).toBe("");
     // The pages the new article does not touch are taken from the previous site.
-    expect(next.stdout).toMatch(/^Built \d+ pages of 6 articles into .* in [\d.]+ s \(\d+ written, \d+ unchanged\)\n$/);
+    expect(next.stdout).toMatch(/^Built \d+ pages of 6 articles into .* in [\d.]+ s \(\d+ written, \d+ unchanged\)\nNew article URLs recorded in .*\n$/);
     expect(hashTree(out)).not.toBe(hash);
     expect(readPage(out, "/")).toContain("A later article");
     expect(leftovers(out)).toEqual([]);

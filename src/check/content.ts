@@ -176,10 +176,10 @@ export function checkContent(site: BuiltSite, archive: Archive, linksFrom: Map<s
   for (const url of [...fixed, ...listPages, ...feeds, SITEMAP_URL, PATHS.robots]) {
     if (!findTarget(site, url)) report(url, "missing-page", `expected the site to have ${url}, found no file`);
   }
-  const known = new Set([...fixed, ...listPages, ...archive.articles.map((a) => a.url)]);
+  const known = new Set([...fixed, ...listPages, ...archive.articles.map((a) => a.url), ...archive.redirects.map((r) => r.url)]);
   for (const file of site.files) {
     if (file.kind === "html" && !file.path.startsWith(SEARCH_INDEX_URL) && !known.has(file.url)) {
-      report(file.url, "leftover-page", `expected every page to be a record's or a page of the site, found ${file.path}, which none explains`);
+      report(file.url, "leftover-page", `expected every page to be a record's, a page of the site or a published URL's, found ${file.path}, which none explains`);
     }
   }
 

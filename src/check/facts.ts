@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Archive, Article } from "../archive.js";
 import { createMarkdown } from "../markdown.js";
 import { articleFacts, isBody, Literals, scanPage, type ArticleFacts } from "./content.js";
-import { attr, blockTexts, elements, parseHtml, textOf } from "./dom.js";
+import { attr, blockTexts, elements, parseHtml, textOf, type Element } from "./dom.js";
 import type { Finding } from "./html.js";
 import { htmlLinks, type FoundLink } from "./links.js";
 
@@ -21,12 +21,24 @@ export interface PageFacts {
   datetimes: string[];
   /** The block texts of an article body, or null on a page without one. */
   blocks: string[] | null;
+  /** Where `<meta http-equiv="refresh">` sends the reader, or null. */
+  refresh: string | null;
+  /** Whether `<meta name="robots">` keeps the page out of search engines. */
+  noindex: boolean;
 }
 
 function sha(...parts: string[]): string {
   const hash = createHash("sha256");
   for (const part of parts) hash.update(part).update("\0");
   return hash.digest("base64url");
+}
+
+/** `0; url=/new/` -> `/new/` */
+function refreshTarget(els: Element[]): string | null {
+  const meta = els.find((el) => el.name === "meta" && attr(el, "http-equiv")?.toLowerCase() === "refresh");
+  const content = meta && attr(meta, "content");
+  if (content === undefined) return null;
+  return /^\s*\d+\s*[;,]\s*url\s*=\s*['"]?([^'"]*)/i.exec(content)?.[1]?.trim() ?? "";
 }
 
 function factsOf(url: string, source: string, literals: Literals): PageFacts {
@@ -41,6 +53,8 @@ function factsOf(url: string, source: string, literals: Literals): PageFacts {
     headlines: els.filter((el) => el.name === "h1").map(textOf),
     datetimes: els.filter((el) => el.name === "time").flatMap((el) => attr(el, "datetime") ?? []),
     blocks: body ? blockTexts(body) : null,
+    refresh: refreshTarget(els),
+    noindex: els.some((el) => el.name === "meta" && attr(el, "name")?.toLowerCase() === "robots" && /\bnoindex\b/i.test(attr(el, "content") ?? "")),
   };
 }
 

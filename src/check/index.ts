@@ -7,6 +7,7 @@ import { checkExternal } from "./external.js";
 import { PageFactsStore } from "./facts.js";
 import { validatePages } from "./html.js";
 import { checkLinks } from "./links.js";
+import { checkRedirects } from "./redirects.js";
 import { checkSearchIndex } from "./search.js";
 import { checkXml } from "./xml.js";
 import type { Problem } from "./problem.js";
@@ -31,6 +32,8 @@ export interface CheckOptions {
   full?: boolean;
   /** Parses of the records to start from. */
   parses?: ParseCache;
+  /** The URL ledger the site was built with (default: beside the articles folder). */
+  ledgerFile?: string;
 }
 
 export interface CheckSummary {
@@ -79,7 +82,7 @@ function collapseRepeats(problems: Problem[]): Problem[] {
  * records themselves are bad.
  */
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
-  const archive = loadArchive(options.articlesDir, { cache: options.parses });
+  const archive = loadArchive(options.articlesDir, { cache: options.parses, ledgerFile: options.ledgerFile });
   const facts = new PageFactsStore(options.factsFile, archive, !options.full);
   const site = readSite(resolve(options.siteDir), facts);
   facts.save();
@@ -90,7 +93,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const validation = validatePages(validated, options.keptFile, !options.full);
   const links = checkLinks(site, options.siteUrl);
   let problems = [...links.problems];
-  problems.push(...checkContent(site, archive, links.linksFrom, facts), ...checkSearchIndex(site, archive), ...checkXml(site));
+  problems.push(...checkContent(site, archive, links.linksFrom, facts), ...checkRedirects(site, archive, options.siteUrl), ...checkSearchIndex(site, archive), ...checkXml(site));
   problems.push(...(await validation));
   if (options.external) problems.push(...(await checkExternal(links.external)));
   // The sort is stable: problems of one page and rule keep the order they were found in.

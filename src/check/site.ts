@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, sep } from "node:path";
 import { DomUtils } from "htmlparser2";
-import { SEARCH_INDEX_URL } from "../urls.js";
+import { PATHS, SEARCH_INDEX_URL } from "../urls.js";
 import { attr, elements, parseHtml, parseXml, type Document } from "./dom.js";
 import type { PageFacts, PageFactsStore } from "./facts.js";
 
@@ -34,6 +34,7 @@ export interface BuiltSite {
 
 function kindOf(path: string): SiteFile["kind"] {
   if (path.endsWith(".html")) return "html";
+  if (path === PATHS.redirects) return "text";
   if (path.endsWith(".xml")) return "xml";
   return /\.(txt|css|js|json|webmanifest)$/.test(path) ? "text" : "other";
 }

@@ -3,14 +3,16 @@ import { cacheDir, codeFingerprint, removeStale, siteCachePath } from "../increm
 import { runCheck } from "../check/index.js";
 import { formatReport } from "../check/report.js";
 import { ContentError } from "../diagnostics.js";
+import { LEDGER_FILE } from "../ledger.js";
 import { ARTICLES_DIR, ParseCache } from "../load.js";
 import { siteMetadata } from "../site.js";
 import { readStamp } from "../stamp.js";
 import { parseCommandLine, usageError } from "./args.js";
 
-const USAGE = `usage: npm run check [-- DIR] [-- --articles DIR] [--json] [--external] [--external-list]
+const USAGE = `usage: npm run check [-- DIR] [-- --articles DIR] [--ledger FILE] [--json] [--external] [--external-list]
   DIR              the built site (default _site)
   --articles DIR   the records the site was built from (default ${ARTICLES_DIR})
+  --ledger FILE    the URL ledger it was built with (default: ${LEDGER_FILE} beside the articles folder)
   --json           print one JSON document {problems, external, summary} and nothing else
   --external       also fetch every external link (off by default: the check runs offline)
   --external-list  print the external links found
@@ -25,6 +27,7 @@ async function main(): Promise<number> {
   const parsed = parseCommandLine(
     {
       articles: { type: "string", default: ARTICLES_DIR },
+      ledger: { type: "string" },
       json: { type: "boolean" },
       external: { type: "boolean" },
       "external-list": { type: "boolean" },
@@ -58,7 +61,7 @@ async function main(): Promise<number> {
     // The records are read through the parses the last build saved, as a rebuild reads them.
     const parses = new ParseCache();
     parses.restore(cacheDir("."), codeFingerprint("."));
-    result = await runCheck({ siteDir, articlesDir: values.articles!, siteUrl, external: values.external, keptFile, factsFile, full: values.full, parses });
+    result = await runCheck({ siteDir, articlesDir: values.articles!, siteUrl, external: values.external, keptFile, factsFile, full: values.full, parses, ledgerFile: values.ledger });
   } catch (error) {
     if (!(error instanceof ContentError)) throw error;
     console.error(`expected valid records to check the site against, found:\n${error.message}`);

@@ -1,9 +1,14 @@
+import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { loadArchive, type Archive } from "../../src/archive.js";
+import { ledgerPath } from "../../src/ledger.js";
 import { ARCHIVE_URL, HOME_URL, SEARCH_URL } from "../../src/urls.js";
 import { articlesWith } from "../helpers.js";
 import { MISSING_URL, axeViolations, horizontalOverflow, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
+
+const MOVED_URL = "/2021/08/04/harbin-pursues-economic-development/";
+const REMOVED_URL = "/2019/01/02/a-story-since-removed/";
 
 describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
   let archive: Archive;
@@ -11,6 +16,8 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
 
   beforeAll(async () => {
     const articles = articlesWith();
+    // URLs published before: one of an article whose headline was corrected since, one of an article since removed.
+    writeFileSync(ledgerPath(articles), `${MOVED_URL}\t003_0888aff46d256542\n${REMOVED_URL}\tremoved-story\n`);
     archive = loadArchive(articles);
     site = await siteInBrowser(articles);
   });
@@ -30,8 +37,20 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
       ...Object.fromEntries([...articleVariants.values()].map((article, i) => [`article ${i + 1}`, article.url])),
       "404": MISSING_URL,
       search: SEARCH_URL,
+      // The page at a moved URL is the same layout, gone before a test could look at it.
+      removed: REMOVED_URL,
     };
   }
+
+  it("takes a reader from an old URL to the article's page, and shows a removed article's URL as removed", async () => {
+    const page = await site.browser.newPage();
+    await page.goto(site.origin + MOVED_URL);
+    await page.waitForURL(site.origin + archive.articles.find((a) => a.id === "003_0888aff46d256542")!.url);
+    expect(await page.locator("h1").textContent()).toBe("Harbin pursues high-quality economic development");
+    await page.goto(site.origin + REMOVED_URL);
+    expect(await page.locator("h1").textContent()).toBe("This article was removed");
+    expect(page.url()).toBe(site.origin + REMOVED_URL);
+  });
 
   it("has no axe-core violations, in the light or the dark scheme", async () => {
     const found: Record<string, string[]> = {};
