@@ -2,6 +2,7 @@ import { dateParts, latestPlausibleDate, MONTH_NAMES, readableDate, readableMont
 import { ContentError, type Diagnostic } from "./diagnostics.js";
 import { ledgerPath, readLedger, type Ledger } from "./ledger.js";
 import { ParseCache, type SourcedRecord } from "./load.js";
+import type { Photo } from "./photos.js";
 import { RecordFields, type ArticleRecord } from "./record.js";
 import { compareText } from "./text.js";
 import {
@@ -64,6 +65,8 @@ export class Article extends RecordFields {
   readonly monthLabel: string;
   readonly sectionUrl: string;
   readonly sectionFeedUrl: string;
+  /** Its photo, when it has one. */
+  readonly photo: Photo | null;
   /** The archived article the sidebar teaser points to, when the archive holds it. */
   teaserUrl: string | null = null;
   /** The neighbours in its section: older and newer. */
@@ -72,11 +75,12 @@ export class Article extends RecordFields {
   moreFromSection: ArticleLink[] = [];
   readonly #record: ArticleRecord;
 
-  constructor({ record, id, file, contentKey, url, summary }: SourcedRecord) {
+  constructor({ record, id, file, contentKey, url, summary, photo }: SourcedRecord) {
     super(record);
     // The record's own id, or its file's stem when it names none.
     (this as { id: string }).id = id;
     this.modified = record.updated ?? record.date;
+    this.photo = photo;
     const { year, month, day } = dateParts(record.date);
     this.file = file;
     this.contentKey = contentKey;
@@ -110,6 +114,8 @@ export interface ArticleSummary {
   section: string;
   sectionUrl: string;
   summary: string;
+  /** For the thumbnail. */
+  photo: Photo | null;
 }
 
 /** A section as the navigation and its pages name it. */
@@ -264,6 +270,8 @@ export interface Archive {
   feeds: Feed[];
   /** Every HTML page a reader or crawler should find. */
   sitemap: Sitemap;
+  /** The articles' photos, one per picture content. */
+  photos: Photo[];
   /** The URLs published before that no page holds now, by URL. */
   redirects: Redirect[];
   /** The URL ledger this archive leaves: every URL it published and its article's id. */
@@ -281,8 +289,8 @@ const summaries = new WeakMap<Article, ArticleSummary>();
 function summarise(article: Article): ArticleSummary {
   let summary = summaries.get(article);
   if (!summary) {
-    const { url, headline, date, section, sectionUrl } = article;
-    summaries.set(article, (summary = { url, headline, date, section, sectionUrl, summary: article.summary }));
+    const { url, headline, date, section, sectionUrl, photo } = article;
+    summaries.set(article, (summary = { url, headline, date, section, sectionUrl, summary: article.summary, photo }));
   }
   return summary;
 }
@@ -564,6 +572,7 @@ export function buildArchive(records: SourcedRecord[], ledger: Ledger = emptyLed
     sitemap,
     redirects,
     ledger: next,
+    photos: [...new Map(articles.flatMap((a) => (a.photo ? [[a.photo.hash, a.photo] as const] : []))).values()].sort((a, b) => compareText(a.hash, b.hash)),
   };
 }
 

@@ -1,14 +1,15 @@
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { loadArchive, type Archive } from "./archive.js";
+import { loadArchive } from "./archive.js";
 import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache } from "./load.js";
-import { cacheDir, codeFingerprint, forgetManifest, manifestPath, pageFingerprints, readManifest, shardFingerprints, unchangedPages, writeManifest } from "./incremental.js";
+import { cacheDir, codeFingerprint, forgetManifest, manifestPath, pageFingerprints, photoCacheDir, photoFingerprints, readManifest, shardFingerprints, unchangedPages, writeManifest } from "./incremental.js";
 import { ledgerPath, writeLedger } from "./ledger.js";
 import { lock, tryLock, type Lock } from "./owner.js";
 import { commitPages, guardOutput, guardReplaceable, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";
+import { writePhotos } from "./photos.js";
 import { inRuns } from "./render-plan.js";
 import { PAGES_PER_RUN, writeRuns } from "./runs.js";
 import { indexShards, searchShards } from "./search.js";
@@ -48,6 +49,9 @@ export interface BuildResult {
   moved: number;
   /** URLs of removed articles, which say the article was removed. */
   removed: number;
+  /** Photos whose renditions this build made, and those it found made (in the site or the cache). */
+  photosMade: number;
+  photos: number;
   /** The URL ledger, and whether this build changed it: new URLs to commit. */
   ledgerFile: string;
   ledgerChanged: boolean;
@@ -79,6 +83,16 @@ function guarded(step: () => void): void {
     step();
   } catch (error) {
     if (error instanceof OutputError) throw new BuildError(error.message, 2);
+    throw error;
+  }
+}
+
+/** Run `step`, turning what it finds wrong with the articles into a build error. */
+async function reportingContent<T>(step: () => Promise<T> | T): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof ContentError) throw new BuildError(error.message, error.exitCode);
     throw error;
   }
 }
@@ -161,17 +175,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     cache.restore(parses, code);
     const now = Date.now();
     // Content errors are reported before Eleventy starts, once, in file:line form.
-    let archive: Archive;
-    try {
-      archive = loadArchive(articlesDir, { cache, now, ledgerFile });
-    } catch (error) {
-      if (error instanceof ContentError) throw new BuildError(error.message, error.exitCode);
-      throw error;
-    }
+    const archive = await reportingContent(() => loadArchive(articlesDir, { cache, now, ledgerFile }));
     const search = options.search !== false;
     const shards = search ? searchShards(archive) : [];
     const pages = pageFingerprints(archive, site, code);
-    const fingerprints = new Map([...pages, ...shardFingerprints(shards, pages)]);
+    const fingerprints = new Map([...pages, ...shardFingerprints(shards, pages), ...photoFingerprints(archive)]);
     const previous = options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest);
     // Changed code or templates may change any file, or stop writing one: then everything is written anew.
     const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : new Set<string>();
@@ -201,10 +209,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     // A share for every core, once there are pages enough for a worker to pay.
     const runSize = workers > 1 && toWrite >= WORKERS_FROM_PAGES ? Math.min(pagesPerRun, Math.ceil(toWrite / workers)) : pagesPerRun;
     const task = { projectDir, articlesDir, ledgerFile, parsesDir: parses, code, now, out: output.staging };
+    let photosMade = 0;
     const written = await writing(output.staging, async () => {
       mkdirSync(output.staging, { recursive: true });
       const count = await writeRuns(task, archive, inRuns(selection, runSize), workers);
       writeStamp(output.staging, { siteUrl: site.url, search });
+      // A photo already in the live site stays; the others are made (once per content, in the cache) and linked in.
+      photosMade = await reportingContent(() => writePhotos(archive.photos.filter((photo) => !unchanged.has(photo.url)), photoCacheDir(projectDir), output.staging));
       // Only the years whose pages changed are indexed again; pages left as they are in the live site are indexed from there.
       const fileOf = (url: string) => join(unchanged.has(url) ? output.live : output.staging, outputPath(url));
       const toIndex = shards.filter((shard) => !unchanged.has(shard.url));
@@ -236,6 +247,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       ms: performance.now() - started,
       moved: archive.redirects.length - removed,
       removed,
+      photosMade,
+      photos: archive.photos.length,
       ledgerFile,
       ledgerChanged,
     };

@@ -71,8 +71,8 @@ export function codeFingerprint(project: string): string {
  */
 export function pageFingerprints(archive: Archive, site: SiteMetadata, code: string): Map<string, string> {
   const shared = sha(code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS));
-  // An article's id shows in the feeds beside what its file's content gives.
-  const keyOf = new Map(archive.articles.map((article) => [article.url, `${article.contentKey} ${article.id}`]));
+  // An article's id (in the feeds) and its photo (on every page that lists it) come from beside its file's content.
+  const keyOf = new Map(archive.articles.map((article) => [article.url, `${article.contentKey} ${article.id} ${article.photo ? `${article.photo.hash} ${article.photo.alt}` : ""}`]));
   const keyOfLink = (link: string | ArticleLink | null) => (link === null ? "" : keyOf.get(typeof link === "string" ? link : link.url)!);
   const fingerprints = new Map<string, string>();
   for (const article of archive.articles) {
@@ -98,6 +98,11 @@ export function shardFingerprints(shards: SearchShard[], pages: Map<string, stri
   return new Map(shards.map((shard) => [shard.url, sha(...shard.articles.flatMap((url) => [url, pages.get(url)!]))]));
 }
 
+/** The fingerprint of each photo's folder of renditions: its content hash, which names the folder, says it all. */
+export function photoFingerprints(archive: Archive): Map<string, string> {
+  return new Map(archive.photos.map((photo) => [photo.url, photo.hash]));
+}
+
 /** URLs of the pages unchanged since the previous build, whose files stay as they are. */
 export function unchangedPages(fingerprints: Map<string, string>, previous: Manifest): Set<string> {
   return new Set([...fingerprints].filter(([url, fingerprint]) => previous.pages[url] === fingerprint).map(([url]) => url));
@@ -106,6 +111,11 @@ export function unchangedPages(fingerprints: Map<string, string>, previous: Mani
 /** Where the project keeps what builds remember, apart from the site. */
 export function cacheDir(projectDir: string): string {
   return join(projectDir, "node_modules", ".cache", "news-archive");
+}
+
+/** Where the photos' renditions are kept, by picture content, for every site built from the project. */
+export function photoCacheDir(projectDir: string): string {
+  return join(cacheDir(projectDir), "photos");
 }
 
 /** A file kept about one site folder, `kind-HASH.json`: a build's manifest, a check's findings. Sites do not evict each other's. */

@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeFileSync, writeSync, type Stats } from "node:fs";
-import { basename, join, relative, resolve, sep } from "node:path";
+import { basename, join, posix, relative, resolve, sep } from "node:path";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { readRecord, writeRecord } from "./frontmatter.js";
 import { excerpt, firstParagraph } from "./markdown.js";
 import { parseExport } from "./parse.js";
+import { PHOTO_EXTENSIONS, photoUrl, readPicture, type Photo, type PictureFile } from "./photos.js";
 import { within } from "./output.js";
 import { RECORD_FIELDS, RecordFields, type ArticleRecord, type ParseResult } from "./record.js";
 import { compareText } from "./text.js";
@@ -28,6 +29,8 @@ export interface SourcedRecord {
   url: string;
   /** The start of the body's first paragraph, as plain text: what lists show of the article. */
   summary: string;
+  /** The picture beside an export with its stem, or the one a record's `image:` names. */
+  photo: Photo | null;
 }
 
 export interface Loaded {
@@ -148,9 +151,10 @@ const CONTROL = /\p{Cc}/u;
  * passed over. A symbolic link is followed when it leads to a file inside
  * the folder; one leading out of it could publish any file of the machine.
  */
-function articleEntries(dir: string): { entries: Entry[]; problems: (Omit<Diagnostic, "file"> & { name: string })[] } {
+function articleEntries(dir: string): { entries: Entry[]; pictures: Entry[]; problems: (Omit<Diagnostic, "file"> & { name: string })[] } {
   const root = realpathSync(dir);
   const entries: Entry[] = [];
+  const pictures: Entry[] = [];
   const problems: (Omit<Diagnostic, "file"> & { name: string })[] = [];
   const visit = (folder: string, prefix: string) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -180,16 +184,31 @@ function articleEntries(dir: string): { entries: Entry[]; problems: (Omit<Diagno
           continue;
         }
       }
+      if (isPicture(entry.name)) {
+        pictures.push({ path: target, name });
+        continue;
+      }
       if (!readerFor(entry.name)) {
         const dot = entry.name.lastIndexOf(".");
-        problem(`expected an article file (a .txt export or a .md record), found ${dot > 0 ? `a ${entry.name.slice(dot)} file` : "a file without an extension"}`);
+        problem(`expected an article file (a .txt export or a .md record) or its photo (.jpg, .png, .webp), found ${dot > 0 ? `a ${entry.name.slice(dot)} file` : "a file without an extension"}`);
         continue;
       }
       entries.push({ path: target, name });
     }
   };
   visit(root, "");
-  return { entries: entries.sort((a, b) => compareText(a.name, b.name)), problems };
+  const byName = (a: Entry, b: Entry) => compareText(a.name, b.name);
+  return { entries: entries.sort(byName), pictures: pictures.sort(byName), problems };
+}
+
+function isPicture(name: string): boolean {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 && PHOTO_EXTENSIONS.includes(name.slice(dot).toLowerCase());
+}
+
+/** `2021/000_x.txt` -> `2021/000_x`: the name a picture beside it shares. */
+function withoutExtension(name: string): string {
+  return name.slice(0, name.lastIndexOf("."));
 }
 
 /** What reading a file failed on, when the machine is at fault and not the file. */
@@ -210,6 +229,8 @@ export class ParseCache {
   readonly #parsed = new Map<string, Parsed>();
   /** Well-formed article files by absolute path. */
   readonly #seenFiles = new Map<string, Seen>();
+  /** Picture headers by absolute path, with the metadata they were read at. */
+  readonly #pictures = new Map<string, Omit<Seen, "key"> & { read: PictureFile | { problem: string } }>();
   // What the last load found: the content keys of its well-formed files and
   // those of them whose metadata can be trusted, which a saved cache keeps.
   #lastLoad: { keys: string[]; files: [string, Seen][] } = { keys: [], files: [] };
@@ -342,6 +363,7 @@ export class ParseCache {
     this.#lastLoad = { keys: [], files: [] };
     const listed = articleEntries(folder);
     problems.push(...listed.problems.map(({ name, ...p }) => ({ file: shownName(name), ...p })));
+    const named: { name: string; sourced: SourcedRecord }[] = [];
     for (const { path, name } of listed.entries) {
       const file = shownName(name);
       let seen: Seen | undefined;
@@ -367,9 +389,56 @@ export class ParseCache {
       const { result, url, summary } = this.#parsed.get(seen.key)!;
       this.#lastLoad.keys.push(seen.key);
       if (this.#seenFiles.get(path) === seen) this.#lastLoad.files.push([path, seen]);
-      records.push({ record: result.record!, id: result.record!.id ?? fileStem(name), file, headlineLine: result.headlineLine ?? 1, contentKey: seen.key, url, summary });
+      const sourced = { record: result.record!, id: result.record!.id ?? fileStem(name), file, headlineLine: result.headlineLine ?? 1, contentKey: seen.key, url, summary, photo: null };
+      records.push(sourced);
+      named.push({ name, sourced });
     }
+    this.#findPhotos(listed.pictures, named, shownName, problems);
     return { records, problems };
+  }
+
+  /** A picture's header, read again only when its file changed. */
+  #picture(path: string): PictureFile | { problem: string } {
+    const stat = statSync(path);
+    const known = this.#pictures.get(path);
+    if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ctimeMs === stat.ctimeMs && known.ino === stat.ino) return known.read;
+    const read = readPicture(readFileSync(path));
+    this.#pictures.set(path, { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, read });
+    return read;
+  }
+
+  /** Give each record its photo: the picture a record's `image:` names, or the one beside it with its stem. Every picture must be some article's. */
+  #findPhotos(pictures: Entry[], named: { name: string; sourced: SourcedRecord }[], shownName: (name: string) => string, problems: Diagnostic[]): void {
+    const byName = new Map(pictures.map((picture) => [picture.name, picture]));
+    const byStem = new Map<string, Entry[]>();
+    for (const picture of pictures) byStem.set(withoutExtension(picture.name), [...(byStem.get(withoutExtension(picture.name)) ?? []), picture]);
+    const claimed = new Set<string>();
+    for (const { name, sourced } of named) {
+      const { image, caption, headline } = sourced.record;
+      const beside = image ? [] : (byStem.get(withoutExtension(name)) ?? []);
+      beside.forEach((picture) => claimed.add(picture.name));
+      const picture = image ? byName.get(posix.join(posix.dirname(name), image.src)) : beside[0];
+      if (image && !picture) {
+        problems.push({ file: sourced.file, line: 1, message: `expected the picture ${image.src} that image: names, found no such file in the articles folder` });
+        continue;
+      }
+      if (beside.length > 1) {
+        problems.push({ file: sourced.file, line: 1, message: `expected one picture named like the article, found ${beside.map((p) => shownName(p.name)).join(" and ")}` });
+        continue;
+      }
+      if (!picture) continue;
+      claimed.add(picture.name);
+      const read = this.#picture(picture.path);
+      if ("problem" in read) problems.push({ file: shownName(picture.name), line: 1, message: read.problem });
+      // An export's alt text is its caption; a picture without one stands for its headline.
+      else sourced.photo = { ...read, url: photoUrl(read.hash), alt: image?.alt ?? caption ?? headline, path: picture.path, file: shownName(picture.name) };
+    }
+    for (const picture of pictures) {
+      if (!claimed.has(picture.name)) {
+        const stem = basename(withoutExtension(picture.name));
+        problems.push({ file: shownName(picture.name), line: 1, message: `expected the photo of an article (${stem}.txt or ${stem}.md beside it, or a record whose image: names it), found no such article` });
+      }
+    }
   }
 }
 

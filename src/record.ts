@@ -24,6 +24,8 @@ export interface ArticleRecord {
   teaser: Teaser | null;
   /** Site paths the article was published at elsewhere (an older site's), which redirect to its page. */
   aliases: string[];
+  /** A hand-written record's photo: a picture file under the articles folder, relative to the record, and its alt text. An export's photo is the picture beside it. */
+  image: { src: string; alt: string } | null;
   /** Markdown; for an ingested export, its paragraphs escaped to render literally. */
   body: string;
 }
@@ -44,6 +46,7 @@ export abstract class RecordFields implements ArticleRecord {
   readonly credit: string | null;
   readonly teaser: Teaser | null;
   readonly aliases: string[];
+  readonly image: { src: string; alt: string } | null;
 
   constructor(fields: Omit<ArticleRecord, "body">) {
     this.id = fields.id;
@@ -56,17 +59,18 @@ export abstract class RecordFields implements ArticleRecord {
     this.credit = fields.credit;
     this.teaser = fields.teaser;
     this.aliases = fields.aliases;
+    this.image = fields.image;
   }
 
   abstract get body(): string;
 }
 
 /** The front matter fields, in the order records are written. */
-export const RECORD_FIELDS = ["id", "section", "date", "updated", "headline", "source", "caption", "credit", "teaser", "aliases"] as const;
+export const RECORD_FIELDS = ["id", "section", "date", "updated", "headline", "source", "image", "caption", "credit", "teaser", "aliases"] as const;
 export type RecordField = (typeof RECORD_FIELDS)[number];
 
 /** Fields a written record leaves out while they are empty: most records have none of them. */
-export const UNWRITTEN_WHEN_EMPTY: readonly RecordField[] = ["id", "updated", "aliases"];
+export const UNWRITTEN_WHEN_EMPTY: readonly RecordField[] = ["id", "updated", "image", "aliases"];
 
 /** What an explicit `id:` may be: it stands in Atom entry ids and the URL ledger, so no space, slash or colon. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
@@ -76,6 +80,9 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/;
  * (`/old/story/`) or an HTML file (`/content/2023-04/14/content_123.html`),
  * since the redirect is an HTML page written at that path.
  */
+// A picture below the record's folder: no leading slash, no `..`.
+const IMAGE_SRC = /^(?!\/)(?!(?:.*\/)?\.\.?(?:\/|$))[^\s\\]+\.(?:jpe?g|png|webp)$/i;
+
 const ALIAS_PATTERN = /^\/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\.html)?$/;
 
 /** A record read from a file, or every problem that kept it from being one. */
@@ -146,6 +153,12 @@ export function validateRecord(data: Record<string, unknown>, body: string): Art
     if (typeof updated !== "string" || !isCalendarDate(updated)) problems.push({ field: "updated", message: `expected a correction date YYYY-MM-DD, found ${describe(updated)}` });
     else if (typeof data.date === "string" && updated < data.date) problems.push({ field: "updated", message: `expected a correction date on or after the publication date ${data.date}, found ${updated}` });
   }
+  const image = data.image as Record<string, unknown> | null | undefined;
+  if (image !== null && image !== undefined) {
+    if (typeof image !== "object" || Array.isArray(image) || typeof image.src !== "string" || !IMAGE_SRC.test(image.src) || !isText(image.alt) || Object.keys(image).length !== 2) {
+      problems.push({ field: "image", message: `expected an image with a src (a .jpg, .png or .webp file below the record's folder) and a one-line alt, found ${describe(image)}` });
+    }
+  }
   if (aliases !== null && aliases !== undefined) {
     const bad = Array.isArray(aliases) ? aliases.find((alias) => typeof alias !== "string" || !ALIAS_PATTERN.test(alias)) : aliases;
     if (bad !== undefined) problems.push({ field: "aliases", message: `expected aliases as a list of site paths such as /old/story/ or /old/story.html, found ${describe(bad)}` });
@@ -172,6 +185,7 @@ export function validateRecord(data: Record<string, unknown>, body: string): Art
     credit: optional(data.credit),
     teaser: teaser ? { headline: text((teaser as Teaser).headline), summary: text((teaser as Teaser).summary) } : null,
     aliases: Array.isArray(aliases) ? [...new Set(aliases.map(text))].sort(compareText) : [],
+    image: image ? { src: text(image.src), alt: text(image.alt) } : null,
     body,
   };
 }

@@ -118,5 +118,8 @@ export const PATHS = {
   /** Redirects in the format Netlify and Cloudflare Pages read. */
   redirects: "/_redirects",
   stylesheet: "/assets/site.css",
+  /** The site's own artwork (content/assets/): its logo, and the card social sites show for pages without a photo. */
+  logo: "/assets/logo.png",
+  siteCard: "/assets/site-card.png",
   favicon: "/favicon.svg",
 } as const;

@@ -73,6 +73,7 @@ const recordArb: fc.Arbitrary<ArticleRecord> = fc.record({
   teaser: fc.option(fc.record({ headline: lineText, summary: lineText })),
   updated: fc.constant(null),
   aliases: fc.constantFrom([], ["/old/story/"], ["/content/2023-04/14/content_1.html", "/old/"]),
+  image: fc.option(fc.record({ src: fc.constantFrom("photo.jpg", "photos/2021/ice.webp"), alt: lineText })),
   // Markdown, as hand-written records hold it: lines that look like front matter included. A body ends with a line break.
   body: fc
     .tuple(lineText, fc.array(fc.oneof(lineText, fc.constantFrom("", "---", "---js", "title: x", "...", "+++", "# x", "\r")), { maxLength: 6 }))

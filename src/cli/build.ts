@@ -43,6 +43,7 @@ async function main(): Promise<number> {
       `Built ${result.pages} pages of ${result.articles} articles into ${values.out} in ${(result.ms / 1000).toFixed(2)} s` +
         (unchanged > 0 ? ` (${result.written} written, ${unchanged} unchanged)` : ""),
     );
+    if (result.photos > 0) console.log(`Photos: ${result.photosMade} made, ${result.photos - result.photosMade} already made`);
     if (result.moved + result.removed > 0) {
       console.log(`Published URLs no article has now: ${result.moved} redirect to their article's new URL, ${result.removed} say their article was removed (listed in _redirects)`);
     }

@@ -1,6 +1,8 @@
 import type UserConfig from "@11ty/eleventy/UserConfig";
 import { loadArchive, type Archive } from "../archive.js";
+import { photoCacheDir } from "../incremental.js";
 import { ParseCache } from "../load.js";
+import { writePhotos } from "../photos.js";
 import { renderData, type RenderSelection } from "../render-plan.js";
 import { siteMetadata } from "../site.js";
 import { PATHS } from "../urls.js";
@@ -32,6 +34,10 @@ export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource)
     // Kept across the dev server's rebuilds: only files whose bytes changed are parsed again.
     const cache = new ParseCache();
     archive = () => loadArchive(source.articlesDir, { cache });
+    // The build makes the photos itself, for the pages it writes; a plain Eleventy run, the dev server's, does it here.
+    eleventyConfig.on("eleventy.after", async ({ directories }: { directories: { output: string } }) => {
+      await writePhotos(archive().photos, photoCacheDir("."), directories.output);
+    });
   } else {
     archive = () => source.archive;
     selection = source.selection;

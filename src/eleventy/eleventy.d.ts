@@ -5,6 +5,7 @@ declare module "@11ty/eleventy/UserConfig" {
     addFilter(name: string, filter: (...args: never[]) => unknown): void;
     addGlobalData(name: string, data: unknown): void;
     addWatchTarget(path: string): void;
+    addPassthroughCopy(paths: Record<string, string>): void;
     readonly ignores: { add(glob: string): void };
     addExtension(extension: string, options: { key: string }): void;
     on(event: string, listener: (...args: never[]) => unknown): void;
@@ -36,4 +37,9 @@ declare module "@11ty/eleventy" {
     serve(port: number): Promise<void>;
     stopWatch(): Promise<void>;
   }
+}
+
+// @11ty/eleventy-img ships no type declarations either: the call the photo step makes.
+declare module "@11ty/eleventy-img" {
+  export default function Image(src: string, options: Record<string, unknown>): Promise<Record<string, { url: string; width: number; height: number }[]>>;
 }

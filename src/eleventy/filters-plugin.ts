@@ -2,7 +2,8 @@ import type UserConfig from "@11ty/eleventy/UserConfig";
 import { dateTime, readableDate } from "../dates.js";
 import { renderBody } from "../markdown.js";
 import { absoluteUrl, entryId, type SiteMetadata } from "../site.js";
-import { articleStructuredData } from "../structured-data.js";
+import { photoSources } from "../photos.js";
+import { articleStructuredData, siteStructuredData, socialCard } from "../structured-data.js";
 
 /** Serialise data for a `<script type="application/ld+json">`: no text can close the element. */
 export function jsonForScript(data: unknown): string {
@@ -18,4 +19,7 @@ export function filtersPlugin(eleventyConfig: UserConfig): void {
   eleventyConfig.addFilter("entryId", (id: string, site: SiteMetadata) => entryId(site, id));
   eleventyConfig.addFilter("jsonForScript", jsonForScript);
   eleventyConfig.addFilter("structuredData", articleStructuredData);
+  eleventyConfig.addFilter("siteStructuredData", siteStructuredData);
+  eleventyConfig.addFilter("socialCard", socialCard);
+  eleventyConfig.addFilter("photoSources", photoSources);
 }

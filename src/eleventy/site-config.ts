@@ -15,6 +15,8 @@ export function configureSite(eleventyConfig: UserConfig, source: ArchiveSource)
   eleventyConfig.setIncludesDirectory("../templates");
   eleventyConfig.setTemplateFormats(["njk", "11ty.ts"]);
   eleventyConfig.addPlugin(archivePlugin, source);
+  // The site's logo and social card, with their SVG sources.
+  eleventyConfig.addPassthroughCopy({ "content/assets": "assets" });
   eleventyConfig.addPlugin(filtersPlugin);
   // Feeds carry article HTML whose relative links must become absolute.
   eleventyConfig.addPlugin(HtmlBasePlugin);
