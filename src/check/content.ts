@@ -99,6 +99,7 @@ function scanHtml(page: string, doc: Parent, allowScript: (el: Element) => boole
     if (MARKDOWN_HEADING.test(literals.strip(text))) report(page, "markdown", `expected rendered text, found a paragraph starting like a Markdown heading: ${quote(text)}`);
   }
   for (const el of els) {
+    if (el.name === "img" && !attr(el, "alt")?.trim()) report(page, "img-alt", `expected every <img> to have alt text, found <img src="${attr(el, "src") ?? ""}"> without`);
     if (el.name === "script" && !allowScript(el)) report(page, "script", `expected no script other than the site's own, found <script${attr(el, "src") ? ` src="${attr(el, "src")}"` : ""}${attr(el, "type") ? ` type="${attr(el, "type")}"` : ""}>`);
     for (const name of Object.keys(el.attribs)) {
       if (/^on/i.test(name)) report(page, "event-handler", `expected no event-handler attribute, found ${name} on <${el.name}>`);
