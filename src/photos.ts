@@ -35,7 +35,7 @@ export const PHOTO_CROPS = [
   { ratio: "1x1", width: 1200, height: 1200 },
 ] as const;
 // Encoder settings: part of every photo's identity, so that changing them makes every photo anew.
-const ENCODING = { avif: { quality: 55, effort: 2 }, webp: { quality: 75 }, jpeg: { quality: 78, mozjpeg: true } };
+const ENCODING = { avif: { quality: 55, effort: 1 }, webp: { quality: 75 }, jpeg: { quality: 78, mozjpeg: true } };
 const ENCODING_KEY = createHash("sha256").update(JSON.stringify({ PHOTO_WIDTHS, FORMATS, PHOTO_CROPS, ENCODING })).digest("hex").slice(0, 8);
 
 /** A picture file as read at load time: what pages need of it, without decoding it. */
