@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -254,6 +254,39 @@ export function ensureArchive(n: number, log: (message: string) => void = () => 
     renameSync(temp, dir);
   }
   return { ...paths, extraName: readFileSync(join(dir, "extra", "name"), "utf8") };
+}
+
+/** One article in this many has a photo in the photo bench. */
+export const PHOTO_SHARE = 10;
+
+/** A picture of its own for an article: a deterministic pattern, 1200 × 800, as a camera's JPEG. */
+async function syntheticPhoto(index: number): Promise<Buffer> {
+  const { default: sharp } = await import("sharp");
+  const [width, height] = [1200, 800];
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) pixels.set([(x + index * 37) % 256, (y + index * 11) % 256, ((x >> 3) ^ (y >> 3) ^ index) % 256], (y * width + x) * 3);
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 82 }).toBuffer();
+}
+
+/**
+ * A photo for every PHOTO_SHARE-th article of the archive of N and for the
+ * extra one, each beside its export's name, under the archive's folder;
+ * made once.
+ */
+export async function ensurePhotos(n: number, archive: ArchivePaths, log: (message: string) => void = () => {}): Promise<{ photos: string; extraPhoto: string; count: number }> {
+  const dir = join(WORK_DIR, "archives", `n${n}`, "photos");
+  const names = readdirSync(archive.raw).sort().filter((_, i) => i % PHOTO_SHARE === 0);
+  const extraPhoto = join(dir, "extra", archive.extraName.replace(/\.txt$/, ".jpg"));
+  if (!existsSync(extraPhoto)) {
+    log(`making ${names.length + 1} photos into ${dir}`);
+    mkdirSync(join(dir, "all"), { recursive: true });
+    mkdirSync(join(dir, "extra"), { recursive: true });
+    for (const [i, name] of names.entries()) writeFileSync(join(dir, "all", name.replace(/\.txt$/, ".jpg")), await syntheticPhoto(i));
+    writeFileSync(extraPhoto, await syntheticPhoto(names.length));
+  }
+  return { photos: join(dir, "all"), extraPhoto, count: names.length };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

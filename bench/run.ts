@@ -2,9 +2,9 @@ import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_DIR, WORK_DIR, ensureArchive } from "./generate.js";
+import { BENCH_DIR, PHOTO_SHARE, WORK_DIR, ensureArchive, ensurePhotos, type ArchivePaths } from "./generate.js";
 
 /**
  * `npm run bench [-- --sizes 1000,10000] [-- --runs 3]`: the project's full
@@ -229,6 +229,41 @@ interface Row {
   /** `npm run check` over the full build, with `--full`, then after the one-article rebuild. */
   checkFull: number | null;
   checkIncremental: number | null;
+  photos: PhotoRow | null;
+}
+
+/** The same archive with a photo for one article in PHOTO_SHARE: full builds with the photo cache empty and full, and one article with a photo added. */
+interface PhotoRow {
+  count: number;
+  cold: number;
+  warm: number;
+  incremental: number;
+  identical: string[];
+}
+
+/**
+ * Time the photos once per size (making a thousand photos takes minutes):
+ * no search, every build on every core, as ours is timed.
+ */
+async function benchPhotos(n: number, archive: ArchivePaths, work: string, options: Options, log: (m: string) => void): Promise<PhotoRow | null> {
+  if (!existsSync(join(options.project, "src", "photos.ts"))) return null;
+  const { photos, extraPhoto, count } = await ensurePhotos(n, archive, log);
+  const articles = join(work, "articles-photos");
+  linkFiles(archive.raw, articles);
+  linkFiles(photos, articles);
+  const out = join(work, "photos-out");
+  log(`N=${n}: ours with ${count} photos, none made yet`);
+  rmSync(join(options.project, "node_modules", ".cache", "news-archive", "photos"), { recursive: true, force: true });
+  const cold = await buildOurs(articles, out, true, options);
+  log(`N=${n}: ours with ${count} photos, all made`);
+  const warm = await buildOurs(articles, join(work, "photos-warm-out"), true, options);
+  log(`N=${n}: ours with photos + 1 article with a photo`);
+  linkFiles(join(archive.extraRaw), articles);
+  linkFiles(dirname(extraPhoto), articles);
+  const incremental = await buildOurs(articles, out, false, options);
+  const reference = join(work, "photos-reference-out");
+  await buildOurs(articles, reference, true, options);
+  return { count, cold: cold.ms / 1000, warm: warm.ms / 1000, incremental: incremental.ms / 1000, identical: treeDifferences(out, reference) };
 }
 
 async function benchSize(n: number, runs: number, options: Options, log: (m: string) => void): Promise<Row> {
@@ -342,6 +377,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     searchIdentical: options.checks ? treeDifferences(searchOut, reference) : [],
     checkFull: wallSeconds(checkFull),
     checkIncremental: wallSeconds(checkIncremental),
+    photos: await benchPhotos(n, archive, work, options, log),
   };
 }
 
@@ -446,6 +482,19 @@ function searchTable(rows: Row[]): string {
   );
 }
 
+/** What photos cost: builds of the same archive with a photo for one article in PHOTO_SHARE, against ours without. */
+function photoTable(rows: Row[]): string {
+  const header = ["N", "photos", "ours with photos, none made s", "/ ours without photos", "ours with photos, all made s", "/ ours without photos", "+1 article with a photo s", "+1 / full, all made", "+1 = full"];
+  return markdownTable(
+    header,
+    rows.flatMap((r) => {
+      const p = r.photos;
+      if (!p) return [];
+      return [[r.n.toLocaleString("en"), p.count.toLocaleString("en"), fixed(p.cold), ratio(p.cold, r.ours), fixed(p.warm), ratio(p.warm, r.ours), fixed(p.incremental), ratio(p.incremental, p.warm), sameAsFull(p.identical)]];
+    }),
+  );
+}
+
 function machine(project: string): string {
   const cpuModel = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
   let commit = "unknown";
@@ -472,6 +521,7 @@ function notes(rows: Row[], runs: number, options: Options): string {
     `- Hugo: ${HUGO ? execFileSync(HUGO, ["version"], { encoding: "utf8" }).trim() : "not installed (apt-get install hugo)"}, building bench/hugo/ (article pages at dated URLs, home, paginated section and year lists, its RSS and sitemap) over the same Markdown; then the Pagefind CLI over its output, articles only (data-pagefind-body).`,
     "- ours with search: the same full build with its search index (one Pagefind index per year); +1 article: the incremental build with search after one article arrives, compared by hash, index included, with a full build of the same N+1 articles.",
     "- full check: `npm run check -- SITE --full` over the full build with search; check after +1: `npm run check` over the site after the +1 rebuild, reusing the findings kept for unchanged pages.",
+    `- photos: the same archive with a 1200 × 800 JPEG beside one article in ${PHOTO_SHARE}, built once per size without search: first with the photo cache emptied (every photo made: AVIF, WebP and JPEG in four widths, three crops), then into another folder with every photo made, then with one more article with its photo (the incremental build makes that one), compared by hash with a full build of the same.`,
     "- incremental: one newest article added to the N-article archive and the site rebuilt over the N-article output (no `--full`); its output is compared by hash with a full build of the same N+1 articles into an empty folder. The N article files are older than 2 s when ours first builds them, as a newsroom's are: the build trusts unchanged size, times and inode of such files, and reads again those changed within 2 s of a build.",
   ];
   if (!options.searchOff.length) lines.push("- the build CLI has no `--no-search` flag yet: ours is run with ARCHIVE_SEARCH=off.");
@@ -496,7 +546,7 @@ async function main(): Promise<void> {
   const options = { project, ...cliFlags(project) };
   const rows: Row[] = [];
   for (const n of sizes) rows.push(await benchSize(n, runs, options, log));
-  const result = `## The site\n\n${buildTable(rows)}\n\n## Search and checks\n\n${searchTable(rows)}`;
+  const result = `## The site\n\n${buildTable(rows)}\n\n## Search and checks\n\n${searchTable(rows)}\n\n## Photos\n\n${photoTable(rows)}`;
   console.log(result);
   const doc = `# Benchmark results\n\n\`npm run bench -- --sizes ${sizes.join(",")} --runs ${runs}${values.commit ? ` --commit ${values.commit}` : ""}\`, ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC\n\n${header}\n\n${result}\n\n${notes(rows, runs, options)}\n`;
   writeFileSync(join(BENCH_DIR, "results.md"), doc);
