@@ -402,20 +402,12 @@ function datePages(kind: ListPage["kind"], articles: Article[], title: string, c
   return pagesOf(kind, articles, crumbs[crumbs.length - 1].url, title, (note) => `The archive of ${title}: ${count}${note}.`, { crumbs });
 }
 
-/**
- * Problems that only show across files: two articles at one URL or with one
- * id, clashing section names, and a URL or alias the ledger holds for
- * another article that is still in the archive.
- */
-export function findConflicts(records: SourcedRecord[], ledger: Ledger = emptyLedger()): Diagnostic[] {
+/** Two files with one identity, and URLs and aliases the ledger keeps for another article still in the archive. */
+function identityConflicts(sorted: SourcedRecord[], ledger: Ledger): Diagnostic[] {
   const problems: Diagnostic[] = [];
-  const byUrl = new Map<string, SourcedRecord>();
-  const bySlug = new Map<string, SourcedRecord>();
   const byId = new Map<string, SourcedRecord>();
   const byAlias = new Map<string, SourcedRecord>();
-  for (const item of records) if (!byId.has(item.id)) byId.set(item.id, item);
-  const sorted = [...records].sort((a, b) => compareText(a.file, b.file));
-  const ids = new Map<string, SourcedRecord>();
+  for (const item of sorted) if (!byId.has(item.id)) byId.set(item.id, item);
   // A URL the ledger holds for an article still in the archive is that article's, to redirect to its page; one of a removed article may be taken.
   const heldFor = (url: string, item: SourcedRecord): string | undefined => {
     const entry = ledger.urls.get(url);
@@ -425,9 +417,8 @@ export function findConflicts(records: SourcedRecord[], ledger: Ledger = emptyLe
     return `${url}, which ${ledger.file}:${entry!.line} keeps for ${holder.file} (id ${holder.id}) to redirect to its page; give this article another headline or date, or remove that line to let it take the URL`;
   };
   for (const item of sorted) {
-    const twin = ids.get(item.id);
-    if (twin) problems.push({ file: item.file, line: item.headlineLine, message: `expected a unique article id, found ${item.id}, also the id of ${twin.file}` });
-    else ids.set(item.id, item);
+    const first = byId.get(item.id)!;
+    if (first !== item) problems.push({ file: item.file, line: item.headlineLine, message: `expected a unique article id, found ${item.id}, also the id of ${first.file}` });
     const held = heldFor(item.url, item);
     if (held) problems.push({ file: item.file, line: item.headlineLine, message: `expected a URL no other article has published, found ${held}` });
     for (const alias of item.record.aliases) {
@@ -442,6 +433,19 @@ export function findConflicts(records: SourcedRecord[], ledger: Ledger = emptyLe
     const owner = byAlias.get(item.url);
     if (owner && owner !== item) problems.push({ file: owner.file, line: 1, message: `expected an alias that is no article's URL, found ${item.url}, the URL of ${item.file}` });
   }
+  return problems;
+}
+
+/**
+ * Problems that only show across files: two articles at one URL or with one
+ * id, clashing section names, and a URL or alias the ledger holds for
+ * another article that is still in the archive.
+ */
+export function findConflicts(records: SourcedRecord[], ledger: Ledger = emptyLedger()): Diagnostic[] {
+  const problems: Diagnostic[] = [];
+  const byUrl = new Map<string, SourcedRecord>();
+  const bySlug = new Map<string, SourcedRecord>();
+  const sorted = [...records].sort((a, b) => compareText(a.file, b.file));
   for (const item of sorted) {
     const { url } = item;
     const first = byUrl.get(url);
@@ -458,7 +462,7 @@ export function findConflicts(records: SourcedRecord[], ledger: Ledger = emptyLe
       problems.push({ file: item.file, line: 1, message: `expected section ${JSON.stringify(namesake.record.section)} (as in ${namesake.file}) or a name with another URL, found ${JSON.stringify(item.record.section)}, which also maps to /${slug}/` });
     } else if (!namesake) bySlug.set(slug, item);
   }
-  return problems;
+  return [...problems, ...identityConflicts(sorted, ledger)];
 }
 
 function emptyLedger(): Ledger {
