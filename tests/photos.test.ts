@@ -191,6 +191,16 @@ describe("photos and the build", () => {
     expect(skaters.photo).toMatchObject({ width: 800, height: 600, alt: "Skaters on the Songhua." });
   });
 
+  it("leads the front page with the lead story's photo, loaded first", async () => {
+    const articles = articlesWith({ "000_52ce23d16fbdbab1.jpg": await picture(1500, 1000, 7) });
+    const out = join(tempDir("photos-"), "_site");
+    built(buildSite(articles, {}, out));
+    const lead = elementsByTag(pageDocument(out, PATHS.home), "article").find((a) => a.attribs.class === "lead")!;
+    const [img] = elementsByTag(lead, "img");
+    expect(img.attribs).toMatchObject({ alt: "Harbin strives to expand opening-up", fetchpriority: "high" });
+    expect(existsSync(join(out, img.attribs.src))).toBe(true);
+  });
+
   it("takes a hand-written record's photo from its image:", async () => {
     const record = ["---", "section: Culture", "date: 2024-01-05", "headline: Ice festival opens", "source: staff", "image:", "  src: pictures/ice.jpg", "  alt: Ice sculptures lit at night", "---", "Sculptures of ice.", ""].join("\n");
     const articles = articlesWith({ "festival.md": record });
