@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Archive } from "./archive.js";
 import { outputPath, SEARCH_INDEX_URL, searchIndexUrl } from "./urls.js";
@@ -107,7 +107,9 @@ export async function indexShards(shards: { url: string; pages: IndexedPage[] }[
  * Only article pages mark their text with `data-pagefind-body`, so list
  * pages in the same folders stay out of the index.
  */
-export async function indexSite(siteDir: string): Promise<void> {
+export async function indexSite(dir: string): Promise<void> {
+  // Eleventy names its output relative to the working folder, and Pagefind runs in the site's own.
+  const siteDir = resolve(dir);
   rmSync(join(siteDir, SEARCH_INDEX_URL), { recursive: true, force: true });
   const years = readdirSync(siteDir).filter((name) => /^\d{4}$/.test(name));
   await inParallel(

@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -96,6 +97,24 @@ describe("the README's commands, run as printed in a fresh clone", () => {
       await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
     } finally {
       if (alive(group)) process.kill(-group, "SIGKILL");
+    }
+  });
+
+  it("serves the search index and an article's photo from a dev site named relative to the project", async () => {
+    const port = await freePort();
+    const picture = join(repo, "content/articles/002_911a0816af94599d.jpg");
+    writeFileSync(picture, await sharp({ create: { width: 800, height: 500, channels: 3, background: { r: 90, g: 60, b: 30 } } }).jpeg().toBuffer());
+    const server = spawn("npm", ["start", "--", `--port=${port}`, "--out=dev-site"], { cwd: repo, detached: true, stdio: "ignore" });
+    try {
+      const origin = `http://127.0.0.1:${port}`;
+      await until("the search index", async () => (await fetch(`${origin}/pagefind/2023/pagefind-entry.json`)).ok);
+      const page = await (await fetch(`${origin}/2021/08/31/harbin-trade-comes-bouncing-back-in-first-half-in-epidemic-recovery/`)).text();
+      const src = /<img src="([^"]+)"/.exec(page)![1];
+      const image = await fetch(origin + src);
+      expect(image.headers.get("content-type")).toBe("image/jpeg");
+    } finally {
+      process.kill(-server.pid!, "SIGKILL");
+      rmSync(picture);
     }
   });
 });
