@@ -84,6 +84,11 @@ interface Seen {
   key: string;
 }
 
+/** Whether a file's metadata is what it was when it was read: then so is its content. */
+function sameMetadata(seen: Omit<Seen, "key">, stat: Stats): boolean {
+  return seen.size === stat.size && seen.mtimeMs === stat.mtimeMs && seen.ctimeMs === stat.ctimeMs && seen.ino === stat.ino;
+}
+
 // A file changed this recently may change again within the same tick of a
 // coarse file system clock (FAT's is 2 s) and keep its times: its key is not
 // trusted until a later load finds it older.
@@ -254,7 +259,7 @@ export class ParseCache {
 
   #stillSeen(path: string, stat: Stats): Seen | undefined {
     const seen = this.#seenFiles.get(path);
-    if (!seen || seen.size !== stat.size || seen.mtimeMs !== stat.mtimeMs || seen.ctimeMs !== stat.ctimeMs || seen.ino !== stat.ino) return undefined;
+    if (!seen || !sameMetadata(seen, stat)) return undefined;
     return this.#parsed.has(seen.key) ? seen : undefined;
   }
 
@@ -401,7 +406,7 @@ export class ParseCache {
   #picture(path: string): PictureFile | { problem: string } {
     const stat = statSync(path);
     const known = this.#pictures.get(path);
-    if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.ctimeMs === stat.ctimeMs && known.ino === stat.ino) return known.read;
+    if (known && sameMetadata(known, stat)) return known.read;
     const read = readPicture(readFileSync(path));
     this.#pictures.set(path, { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, read });
     return read;
@@ -444,8 +449,7 @@ export class ParseCache {
 
 /** `2021/000_52ce23d16fbdbab1.txt` -> `000_52ce23d16fbdbab1` */
 export function fileStem(file: string): string {
-  const name = basename(file);
-  return name.slice(0, name.lastIndexOf("."));
+  return withoutExtension(basename(file));
 }
 
 /** A record as the file it is written to. */
