@@ -194,13 +194,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const incremental = previous !== undefined && unchanged.size > 0;
     // A full build replaces every folder of the site: one it may not is found before the work, not after.
     if (!incremental) guarded(() => guardReplaceable(output));
-    const selection = {
-      articles: archive.articles.filter((a) => !unchanged.has(a.url)),
-      listPages: archive.listPages.filter((p) => !unchanged.has(p.url)),
-      feeds: archive.feeds.filter((f) => !unchanged.has(f.url)),
-      redirects: archive.redirects.filter((r) => !unchanged.has(r.url)),
-      once: true,
-    };
+    const changed = <T extends { url: string }>(items: T[]) => items.filter((item) => !unchanged.has(item.url));
+    const selection = { articles: changed(archive.articles), listPages: changed(archive.listPages), feeds: changed(archive.feeds), redirects: changed(archive.redirects), once: true };
     // Workers load the archive from the saved parses.
     saveParsesAlone(cache, parses, code);
     const workers = options.workers ?? availableParallelism();
@@ -215,11 +210,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       const count = await writeRuns(task, archive, inRuns(selection, runSize), workers);
       writeStamp(output.staging, { siteUrl: site.url, search });
       // A photo already in the live site stays; the others are made (once per content, in the cache) and linked in.
-      photosMade = await reportingContent(() => writePhotos(archive.photos.filter((photo) => !unchanged.has(photo.url)), photoCacheDir(projectDir), output.staging));
+      photosMade = await reportingContent(() => writePhotos(changed(archive.photos), photoCacheDir(projectDir), output.staging));
       // Only the years whose pages changed are indexed again; pages left as they are in the live site are indexed from there.
       const fileOf = (url: string) => join(unchanged.has(url) ? output.live : output.staging, outputPath(url));
-      const toIndex = shards.filter((shard) => !unchanged.has(shard.url));
-      await indexShards(toIndex.map((shard) => ({ url: shard.url, pages: shard.articles.map((url) => ({ url, file: fileOf(url) })) })), output.staging, workers);
+      await indexShards(changed(shards).map((shard) => ({ url: shard.url, pages: shard.articles.map((url) => ({ url, file: fileOf(url) })) })), output.staging, workers);
       return count;
     });
     // Before the site shows a new URL, the ledger holds it: a URL published is never forgotten, and one written for a build that then failed is only redirected if its article moves.
