@@ -191,14 +191,15 @@ async function makePhoto(photo: Photo, dir: string): Promise<void> {
 }
 
 /**
- * Write the renditions of `photos` into the site folder `out`, each made
+ * Write the renditions of `photos` (one per picture content, as the site
+ * model lists them) into the site folder `out`, each made
  * once per picture content in `cacheDir` and linked from there. Every
  * picture that cannot be decoded is reported at once, by its file.
  */
 export async function writePhotos(photos: Photo[], cacheDir: string, out: string): Promise<number> {
   const problems: Diagnostic[] = [];
   let made = 0;
-  const queue = [...new Map(photos.map((photo) => [photo.hash, photo])).values()];
+  const queue = [...photos];
   const next = async (): Promise<void> => {
     for (let photo = queue.shift(); photo; photo = queue.shift()) {
       const kept = join(cacheDir, photo.hash);
