@@ -584,6 +584,10 @@ function sameRecords(a: SourcedRecord[], b: SourcedRecord[]): boolean {
   return a.length === b.length && a.every((item, i) => item.record === b[i].record && item.file === b[i].file);
 }
 
+function sameLedger(a: Ledger, b: Ledger): boolean {
+  return a.urls.size === b.urls.size && [...a.urls].every(([url, entry]) => b.urls.get(url)?.id === entry.id);
+}
+
 /** Dates a typo pushed into the future (2203 for 2023) would open year pages no reader expects. */
 function futureDates(records: SourcedRecord[], now: number): Diagnostic[] {
   const latest = latestPlausibleDate(now);
@@ -624,11 +628,10 @@ export function loadArchive(dir: string, { cache = new ParseCache(), now = Date.
   if (all.length > 0) throw new ContentError(all);
   // The dev server reloads on every change of any file: when the cache hands back the very same records and ledger, so is the model.
   const last = cache.lastModel;
-  const ledgerKey = [...ledger.urls].map(([url, entry]) => `${url}\t${entry.id}`).join("\n");
-  if (last && sameRecords(last.records, records) && last.ledgerKey === ledgerKey) return last.model as Archive;
+  if (last && sameRecords(last.records, records) && sameLedger(last.ledger as Ledger, ledger)) return last.model as Archive;
   const archive = buildArchive(records, ledger);
   const clashes = pageClashes(archive, records, ledger);
   if (clashes.length > 0) throw new ContentError(clashes.sort(byFileAndLine));
-  cache.lastModel = { records, ledgerKey, model: archive };
+  cache.lastModel = { records, ledger, model: archive };
   return archive;
 }

@@ -242,8 +242,8 @@ export class ParseCache {
   // Whether anything was parsed that a saved cache does not hold yet.
   #unsaved = false;
   #saved: { dir: string; code: string; generation: string; keys: Set<string> } | undefined;
-  /** What the last load's records were made into (the site model), which a load of the very same records gives again. */
-  lastModel: { records: SourcedRecord[]; ledgerKey: string; model: unknown } | undefined;
+  /** What the last load's records and URL ledger were made into (the site model), which a load of the very same gives again. */
+  lastModel: { records: SourcedRecord[]; ledger: unknown; model: unknown } | undefined;
 
   #parseKeyed(bytes: Uint8Array, name: string): { key: string; result: ParseResult } {
     const key = cacheKey(bytes, name);
