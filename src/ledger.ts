@@ -1,7 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import type { Diagnostic } from "./diagnostics.js";
-import { quote } from "./diagnostics.js";
+import { quote, type Diagnostic } from "./diagnostics.js";
 import { ID_PATTERN } from "./record.js";
 import { compareText, splitLines } from "./text.js";
 
