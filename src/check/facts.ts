@@ -4,8 +4,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Archive, Article } from "../archive.js";
 import { createMarkdown } from "../markdown.js";
-import { articleFacts, isBody, Literals, scanPage, type ArticleFacts } from "./content.js";
-import { attr, blockTexts, elements, parseHtml, textOf, type Element } from "./dom.js";
+import { articleFacts, blocksKey, Literals, pageBlocks, scanPage, type ArticleFacts } from "./content.js";
+import { attr, elements, parseHtml, textOf, type Element } from "./dom.js";
 import type { Finding } from "./html.js";
 import { htmlLinks, type FoundLink } from "./links.js";
 
@@ -19,8 +19,8 @@ export interface PageFacts {
   /** The texts of its `<h1>`s and the `datetime`s of its `<time>`s. */
   headlines: string[];
   datetimes: string[];
-  /** The block texts of an article body, or null on a page without one. */
-  blocks: string[] | null;
+  /** The key of an article body's block texts (see blocksKey), or null on a page without one. */
+  blocks: string | null;
   /** Where `<meta http-equiv="refresh">` sends the reader, or null. */
   refresh: string | null;
   /** Whether `<meta name="robots">` keeps the page out of search engines. */
@@ -45,14 +45,14 @@ function factsOf(url: string, source: string, literals: Literals): PageFacts {
   const doc = parseHtml(source);
   const els = elements(doc);
   const ids = els.flatMap((el) => attr(el, "id") ?? (el.name === "a" ? attr(el, "name") : undefined) ?? []);
-  const body = els.find(isBody);
+  const body = pageBlocks(doc);
   return {
     links: htmlLinks(doc),
     ids,
     scan: scanPage(url, doc, literals),
     headlines: els.filter((el) => el.name === "h1").map(textOf),
     datetimes: els.filter((el) => el.name === "time").flatMap((el) => attr(el, "datetime") ?? []),
-    blocks: body ? blockTexts(body) : null,
+    blocks: body && blocksKey(body),
     refresh: refreshTarget(els),
     noindex: els.some((el) => el.name === "meta" && attr(el, "name")?.toLowerCase() === "robots" && /\bnoindex\b/i.test(attr(el, "content") ?? "")),
   };
