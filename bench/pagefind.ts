@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { loadArchive } from "../src/archive.js";
-import { indexShards, searchShards } from "../src/search.js";
+import { indexShards } from "../src/search.js";
 import { outputPath } from "../src/urls.js";
 
 // Pagefind on its own, with the build's indexing step, over a site built
@@ -9,7 +9,7 @@ import { outputPath } from "../src/urls.js";
 // site stays as built for the incremental build that follows.
 const [site, articles, indexOut] = process.argv.slice(2);
 if (!site || !articles || !indexOut) throw new Error("usage: tsx bench/pagefind.ts SITE_DIR ARTICLES_DIR INDEX_OUT_DIR");
-const shards = searchShards(loadArchive(articles)).map((shard) => ({ url: shard.url, pages: shard.articles.map((url) => ({ url, file: join(site, outputPath(url)) })) }));
+const shards = loadArchive(articles).searchShards;
 rmSync(indexOut, { recursive: true, force: true });
-await indexShards(shards, indexOut);
-console.log(`Indexed ${shards.reduce((sum, shard) => sum + shard.pages.length, 0)} pages in ${shards.length} indexes`);
+await indexShards(shards, (url) => join(site, outputPath(url)), indexOut);
+console.log(`Indexed ${shards.reduce((sum, shard) => sum + shard.articles.length, 0)} pages in ${shards.length} indexes`);

@@ -170,7 +170,7 @@ function cliFlags(project: string): Pick<Options, "searchOff" | "full" | "oneWor
   const help = execFileSync("node", ["--import", "tsx", "src/cli/build.ts", "--help"], { cwd: project, encoding: "utf8" });
   const checkHelp = execFileSync("node", ["--import", "tsx", "src/cli/check.ts", "--help"], { cwd: project, encoding: "utf8" });
   return {
-    checks: checkHelp.includes("--full") && readFileSync(join(project, "src", "search.ts"), "utf8").includes("searchShards"),
+    checks: checkHelp.includes("--full") && readFileSync(join(project, "src", "search.ts"), "utf8").includes("indexShards"),
     searchOff: help.includes("--no-search") ? ["--no-search"] : [],
     full: help.includes("--full") ? ["--full"] : [],
     oneWorker: help.includes("--workers") ? ["--workers", "1"] : null,

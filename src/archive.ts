@@ -187,8 +187,24 @@ export interface YearSummary {
   months: MonthSummary[];
   /** January to December, each with its count; `url` is null for a month without articles. */
   calendar: { label: string; url: string | null; count: number }[];
-  /** The year's own search index (see search.ts). */
-  searchIndexUrl: string;
+}
+
+/** One Pagefind index of the search (see search.ts): where it is served and the URLs of the articles it holds, newest first. */
+export interface SearchShard {
+  url: string;
+  articles: string[];
+}
+
+/**
+ * The search index in shards: one per year, except that the newest month
+ * has one of its own, apart from the rest of its year. The articles a
+ * newsroom adds every day then touch a month's index, not a year's; once
+ * a newer month begins, its month joins the year's index again.
+ */
+function searchShardsOf(articles: Article[]): SearchShard[] {
+  const newest = articles[0];
+  const shardOf = (a: Article) => (a.year === newest.year && a.month === newest.month ? `${a.year}-${a.month}` : a.year);
+  return [...groupBy(articles, shardOf)].map(([name, inShard]) => ({ url: searchIndexUrl(name), articles: inShard.map((a) => a.url) }));
 }
 
 /** An Atom feed: the site's, or one section's. */
@@ -262,6 +278,8 @@ export interface Archive {
   nav: NavSection[];
   sectionPages: ListPage[];
   years: YearSummary[];
+  /** The search index's shards, newest first. */
+  searchShards: SearchShard[];
   yearPages: ListPage[];
   monthPages: ListPage[];
   dayPages: ListPage[];
@@ -546,7 +564,7 @@ export function buildArchive(records: SourcedRecord[], ledger: Ledger = emptyLed
       const month = months.find((m) => Number(m.month) === i + 1);
       return { label: name.slice(0, 3), url: month?.url ?? null, count: month?.count ?? 0 };
     });
-    years.push({ year, url: yearUrl(year), count: inYear.length, months, calendar, searchIndexUrl: searchIndexUrl(year) });
+    years.push({ year, url: yearUrl(year), count: inYear.length, months, calendar });
   }
   for (const pages of [yearPages, monthPages, dayPages]) linkPeriods(pages);
 
@@ -568,6 +586,7 @@ export function buildArchive(records: SourcedRecord[], ledger: Ledger = emptyLed
     nav,
     sectionPages,
     years,
+    searchShards: searchShardsOf(articles),
     yearPages,
     monthPages,
     dayPages,

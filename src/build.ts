@@ -5,14 +5,14 @@ import { loadArchive } from "./archive.js";
 import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache } from "./load.js";
-import { cacheDir, codeFingerprint, forgetManifest, manifestPath, pageFingerprints, photoCacheDir, photoFingerprints, readManifest, shardFingerprints, unchangedPages, writeManifest } from "./incremental.js";
+import { cacheDir, codeFingerprint, fingerprintInputs, forgetManifest, manifestPath, pageFingerprints, photoCacheDir, photoFingerprints, readManifest, shardFingerprints, unchangedPages, writeManifest } from "./incremental.js";
 import { ledgerPath, writeLedger } from "./ledger.js";
 import { lock, tryLock, type Lock } from "./owner.js";
 import { commitPages, guardOutput, guardReplaceable, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";
 import { writePhotos } from "./photos.js";
 import { inRuns } from "./render-plan.js";
 import { PAGES_PER_RUN, writeRuns } from "./runs.js";
-import { indexShards, searchShards } from "./search.js";
+import { indexShards } from "./search.js";
 import { siteMetadata, type SiteMetadata } from "./site.js";
 import { writeStamp } from "./stamp.js";
 import { outputPath } from "./urls.js";
@@ -177,9 +177,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     // Content errors are reported before Eleventy starts, once, in file:line form.
     const archive = await reportingContent(() => loadArchive(articlesDir, { cache, now, ledgerFile }));
     const search = options.search !== false;
-    const shards = search ? searchShards(archive) : [];
-    const pages = pageFingerprints(archive, site, code);
-    const fingerprints = new Map([...pages, ...shardFingerprints(shards, pages), ...photoFingerprints(archive)]);
+    const shards = search ? archive.searchShards : [];
+    const inputs = fingerprintInputs(archive, site, code);
+    const pages = pageFingerprints(archive, inputs);
+    const fingerprints = new Map([...pages, ...shardFingerprints(shards, inputs), ...photoFingerprints(archive)]);
     const previous = options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest);
     // Changed code or templates may change any file, or stop writing one: then everything is written anew.
     const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : new Set<string>();
@@ -211,9 +212,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       writeStamp(output.staging, { siteUrl: site.url, search });
       // A photo already in the live site stays; the others are made (once per content, in the cache) and linked in.
       photosMade = await reportingContent(() => writePhotos(changed(archive.photos), photoCacheDir(projectDir), output.staging));
-      // Only the years whose pages changed are indexed again; pages left as they are in the live site are indexed from there.
-      const fileOf = (url: string) => join(unchanged.has(url) ? output.live : output.staging, outputPath(url));
-      await indexShards(changed(shards).map((shard) => ({ url: shard.url, pages: shard.articles.map((url) => ({ url, file: fileOf(url) })) })), output.staging, workers);
+      // Only the shards whose pages changed are indexed again; pages left as they are in the live site are indexed from there.
+      await indexShards(changed(shards), (url) => join(unchanged.has(url) ? output.live : output.staging, outputPath(url)), output.staging, workers);
       return count;
     });
     // Before the site shows a new URL, the ledger holds it: a URL published is never forgotten, and one written for a build that then failed is only redirected if its article moves.

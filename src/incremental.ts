@@ -1,9 +1,8 @@
 import { hash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { LINKED_FIELDS, type Archive, type ArticleLink } from "./archive.js";
+import { LINKED_FIELDS, type Archive, type ArticleLink, type SearchShard } from "./archive.js";
 import { LEDGER_FILE } from "./ledger.js";
-import type { SearchShard } from "./search.js";
 import type { SiteMetadata } from "./site.js";
 import { PATHS } from "./urls.js";
 
@@ -62,17 +61,31 @@ export function codeFingerprint(project: string): string {
 }
 
 /**
- * The fingerprint of every article page, list page and feed. What follows
- * from one article file's content stands in the fingerprint as its content
- * key, so that a large archive is not written out and hashed on every build:
- * an article page is its own key and those of the articles it links to, a
- * list page or feed the keys of the articles it lists. Where a file lies
+ * What every fingerprint is made of. What follows from one article file's
+ * content stands in a fingerprint as the article's key, so that a large
+ * archive is not written out and hashed on every build; where a file lies
  * shows on no page, and moving the archive rewrites none.
  */
-export function pageFingerprints(archive: Archive, site: SiteMetadata, code: string): Map<string, string> {
-  const shared = sha(code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS));
-  // An article's id (in the feeds) and its photo (on every page that lists it) come from beside its file's content.
-  const keyOf = new Map(archive.articles.map((article) => [article.url, `${article.contentKey} ${article.id} ${article.photo ? `${article.photo.hash} ${article.photo.alt}` : ""}`]));
+interface FingerprintInputs {
+  /** The inputs every page sees: code, site metadata, navigation, fixed URLs. */
+  shared: string;
+  /** By article URL: its content key, its id (in the feeds) and its photo (on every page that lists it), which come from beside its file's content. */
+  keyOf: Map<string, string>;
+}
+
+export function fingerprintInputs(archive: Archive, site: SiteMetadata, code: string): FingerprintInputs {
+  return {
+    shared: sha(code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS)),
+    keyOf: new Map(archive.articles.map((article) => [article.url, `${article.contentKey} ${article.id} ${article.photo ? `${article.photo.hash} ${article.photo.alt}` : ""}`])),
+  };
+}
+
+/**
+ * The fingerprint of every article page, list page and feed: an article
+ * page is its own key and those of the articles it links to, a list page or
+ * feed the keys of the articles it lists.
+ */
+export function pageFingerprints(archive: Archive, { shared, keyOf }: FingerprintInputs): Map<string, string> {
   const keyOfLink = (link: string | ArticleLink | null) => (link === null ? "" : keyOf.get(typeof link === "string" ? link : link.url)!);
   const fingerprints = new Map<string, string>();
   for (const article of archive.articles) {
@@ -91,11 +104,14 @@ export function pageFingerprints(archive: Archive, site: SiteMetadata, code: str
 }
 
 /**
- * The fingerprint of each year's search index: those of the article pages
- * it indexes, so that an index is made again when one of its pages changed.
+ * The fingerprint of each search shard's index: the keys of the articles it
+ * indexes. Pagefind reads only an article's own part of its page (its
+ * `data-pagefind-body`), not the links to other articles around it, so a
+ * new article that changes its neighbours' "More from" lists re-indexes its
+ * own shard and not theirs.
  */
-export function shardFingerprints(shards: SearchShard[], pages: Map<string, string>): Map<string, string> {
-  return new Map(shards.map((shard) => [shard.url, sha(...shard.articles.flatMap((url) => [url, pages.get(url)!]))]));
+export function shardFingerprints(shards: SearchShard[], { shared, keyOf }: FingerprintInputs): Map<string, string> {
+  return new Map(shards.map((shard) => [shard.url, sha(shared, ...shard.articles.flatMap((url) => [url, keyOf.get(url)!]))]));
 }
 
 /** The fingerprint of each photo's folder of renditions: its content hash, which names the folder, says it all. */

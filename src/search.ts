@@ -3,32 +3,17 @@ import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync } from "node:fs"
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Archive } from "./archive.js";
-import { outputPath, SEARCH_INDEX_URL, searchIndexUrl } from "./urls.js";
+import type { SearchShard } from "./archive.js";
+import { outputPath, SEARCH_INDEX_URL } from "./urls.js";
 
 /**
- * Full-text search is one Pagefind index per year of the archive, which the
- * search page merges in the browser (Pagefind's `mergeIndex`). A new or
- * corrected article touches the index of its own year only, so a rebuild
- * indexes one year's pages rather than the archive's, and a full build
- * indexes the years side by side, one Pagefind process per core.
+ * Full-text search is a few Pagefind indexes, the archive's search shards
+ * (a year's articles, or the newest month's), which the search page merges
+ * in the browser (Pagefind's `mergeIndex`). A new or corrected article
+ * touches the index of its own shard only, so a rebuild indexes a month's
+ * or a year's pages rather than the archive's, and a full build indexes the
+ * shards side by side, one Pagefind process per core.
  */
-
-/** A page to index: its URL and the file holding its HTML. */
-export interface IndexedPage {
-  url: string;
-  file: string;
-}
-
-/** One year's index: where it is served and the articles it holds, newest first. */
-export interface SearchShard {
-  url: string;
-  articles: string[];
-}
-
-export function searchShards(archive: Archive): SearchShard[] {
-  return archive.years.map(({ year, searchIndexUrl: url }) => ({ url, articles: archive.articles.filter((a) => a.year === year).map((a) => a.url) }));
-}
 
 /** Pagefind's own launcher, which finds the binary for this platform (or PAGEFIND_BINARY_PATH). */
 function launcher(): string {
@@ -57,7 +42,7 @@ function runPagefind(args: string[], cwd: string, output: string): Promise<void>
   });
 }
 
-// Pagefind's ready-made search interfaces, which the search page does not use: a year's index is a third of its size without them.
+// Pagefind's ready-made search interfaces, which the search page does not use: a shard's index is a third of its size without them.
 const UNUSED = /^pagefind-(ui|modular-ui|component-ui|highlight)\./;
 
 /** Index into `output`, keeping only what the search page loads. */
@@ -76,22 +61,22 @@ async function inParallel(tasks: (() => Promise<void>)[], limit: number): Promis
 }
 
 /**
- * Index each shard's pages, from wherever each one is (an incremental build
- * passes unchanged pages from the live site), into `siteDir`. The pages are
- * gathered by hard links into a folder laid out as the site is, so that
- * Pagefind sees each at its own URL and nothing else.
+ * Index each shard's articles, from the file `fileOf` gives for each URL (an
+ * incremental build passes unchanged pages from the live site), into
+ * `siteDir`. The pages are gathered by hard links into a folder laid out as
+ * the site is, so that Pagefind sees each at its own URL and nothing else.
  */
-export async function indexShards(shards: { url: string; pages: IndexedPage[] }[], siteDir: string, parallel = availableParallelism()): Promise<void> {
+export async function indexShards(shards: SearchShard[], fileOf: (url: string) => string, siteDir: string, parallel = availableParallelism()): Promise<void> {
   const tasks = shards.map((shard, i) => async () => {
     const tree = join(siteDir, `.search-${i}`);
     try {
-      for (const page of shard.pages) {
-        const target = join(tree, outputPath(page.url));
+      for (const url of shard.articles) {
+        const target = join(tree, outputPath(url));
         mkdirSync(dirname(target), { recursive: true });
         try {
-          linkSync(page.file, target);
+          linkSync(fileOf(url), target);
         } catch {
-          copyFileSync(page.file, target);
+          copyFileSync(fileOf(url), target);
         }
       }
       await writeIndex(["--site", tree], tree, join(siteDir, shard.url));
@@ -102,18 +87,10 @@ export async function indexShards(shards: { url: string; pages: IndexedPage[] }[
   await inParallel(tasks, parallel);
 }
 
-/**
- * Index a site the dev server built: each year's folder into its own index.
- * Only article pages mark their text with `data-pagefind-body`, so list
- * pages in the same folders stay out of the index.
- */
-export async function indexSite(dir: string): Promise<void> {
+/** Index a whole site the dev server built, in place of the index it had. */
+export async function indexSite(dir: string, shards: SearchShard[]): Promise<void> {
   // Eleventy names its output relative to the working folder, and Pagefind runs in the site's own.
   const siteDir = resolve(dir);
   rmSync(join(siteDir, SEARCH_INDEX_URL), { recursive: true, force: true });
-  const years = readdirSync(siteDir).filter((name) => /^\d{4}$/.test(name));
-  await inParallel(
-    years.map((year) => () => writeIndex(["--site", siteDir, "--glob", `${year}/**/*.html`], siteDir, join(siteDir, searchIndexUrl(year)))),
-    availableParallelism(),
-  );
+  await indexShards(shards, (url) => join(siteDir, outputPath(url)), siteDir);
 }

@@ -62,9 +62,9 @@ export const NOT_FOUND_URL = "/404.html";
 /** Pagefind's index and its JavaScript API. */
 export const SEARCH_INDEX_URL = "/pagefind/";
 
-/** The search index of one year's articles, which the search page merges with the other years'. */
-export function searchIndexUrl(year: string): string {
-  return `${SEARCH_INDEX_URL}${year}/`;
+/** One shard of the search index (`2021`, `2024-12`), which the search page merges with the others. */
+export function searchIndexUrl(shard: string): string {
+  return `${SEARCH_INDEX_URL}${shard}/`;
 }
 
 /** Section slugs that would take the place of another page. */

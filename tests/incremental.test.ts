@@ -43,10 +43,10 @@ function expectSameAsFullBuild(articles: string, out: string): number {
   return incremental.written;
 }
 
-/** Each year's search index as the identity of its entry file: a year indexed anew gets a new file. */
+/** Each search shard's index as the identity of its entry file: a shard indexed anew gets a new file. */
 function indexFiles(out: string): Record<string, string> {
-  const years = readdirSync(join(out, "pagefind")).sort();
-  return Object.fromEntries(years.map((year) => [year, String(statSync(join(out, "pagefind", year, "pagefind-entry.json")).ino)]));
+  const shards = readdirSync(join(out, "pagefind")).sort();
+  return Object.fromEntries(shards.map((shard) => [shard, String(statSync(join(out, "pagefind", shard, "pagefind-entry.json")).ino)]));
 }
 
 describe("incremental builds", () => {
@@ -70,9 +70,17 @@ describe("incremental builds", () => {
     writeFileSync(join(articles, "later.txt"), rawExport({ section: "Biz updates", headline: "A later business story", date: "2022-02-10", paragraphs: ["Later."] }));
     expect(expectSameAsFullBuild(articles, out)).toBeLessThan(first.pages / 2);
     const after = indexFiles(out);
-    expect(Object.keys(after)).toEqual(["2020", "2021", "2022", "2023"]);
-    for (const year of ["2020", "2021", "2023"]) expect(after[year], year).toBe(before[year]);
+    expect(Object.keys(after)).toEqual(["2020", "2021", "2022", "2023-04"]);
+    for (const shard of ["2020", "2021", "2023-04"]) expect(after[shard], shard).toBe(before[shard]);
     expect(after["2022"]).not.toBe(before["2022"]);
+
+    // A new article of the newest month, as most are: that month's index alone is made again.
+    writeFileSync(join(articles, "newest.txt"), rawExport({ section: "Biz updates", headline: "The newest business story", date: "2023-04-28", paragraphs: ["Newest."] }));
+    expectSameAsFullBuild(articles, out);
+    const newest = indexFiles(out);
+    expect(Object.keys(newest)).toEqual(Object.keys(after));
+    for (const shard of ["2020", "2021", "2022"]) expect(newest[shard], shard).toBe(after[shard]);
+    expect(newest["2023-04"]).not.toBe(after["2023-04"]);
 
     // The article a seed's teaser names arrives: the seed's page now links to it, though the seed's file did not change.
     writeFileSync(join(articles, "childcare.txt"), CHILDCARE);

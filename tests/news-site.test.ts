@@ -190,9 +190,9 @@ describe("a news site built from the seeds plus the article the seeds tease", ()
     expect(DomUtils.findAll((el) => el.name === "section" && el.attribs.class === "more", page.children)).toEqual([]);
   });
 
-  it("builds a Pagefind index per year of the article text only, and a search page that merges them without a CDN", () => {
-    const indexes = archive.years.map((year) => year.searchIndexUrl);
-    expect(readdirSync(join(run.out, "pagefind")).map((name) => `/pagefind/${name}/`)).toEqual([...indexes].sort());
+  it("builds a Pagefind index per search shard of the article text only, and a search page that merges them without a CDN", () => {
+    const indexes = archive.searchShards.map((shard) => shard.url);
+    expect(readdirSync(join(run.out, "pagefind")).map((name) => `/pagefind/${name}/`).sort()).toEqual([...indexes].sort());
     for (const index of indexes) {
       for (const file of ["pagefind.js", "pagefind-entry.json"]) expect(existsSync(join(run.out, index, file)), index + file).toBe(true);
       expect(readdirSync(join(run.out, index, "filter")).length).toBeGreaterThan(0);

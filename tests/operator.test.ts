@@ -437,7 +437,7 @@ describe("the check catches what it claims", () => {
     expect(JSON.parse(run.stdout).problems).toContainEqual(expect.objectContaining({ page: `/${file}`, rule: "xml" }));
   });
 
-  it.each([["a year's pagefind.js", "pagefind/2021/pagefind.js"], ["a year's index", "pagefind/2023"], ["the whole index", "pagefind"]])("fails with %s deleted", (_, path) => {
+  it.each([["a year's pagefind.js", "pagefind/2021/pagefind.js"], ["a year's index", "pagefind/2020"], ["the newest month's index", "pagefind/2023-04"], ["the whole index", "pagefind"]])("fails with %s deleted", (_, path) => {
     const dir = copyOf();
     rmSync(join(dir, path), { recursive: true });
     const run = runCli("check.ts", [dir, "--json"]);

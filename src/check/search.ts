@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import type { Archive } from "../archive.js";
-import { searchShards, type SearchShard } from "../search.js";
+import type { Archive, SearchShard } from "../archive.js";
 import { SEARCH_URL } from "../urls.js";
 import type { Problem } from "./problem.js";
 import type { BuiltSite } from "./site.js";
@@ -20,7 +19,7 @@ function indexedUrls(indexDir: string): string[] {
   });
 }
 
-/** What is wrong with one year's index, or nothing. */
+/** What is wrong with one shard's index, or nothing. */
 function checkShard(site: BuiltSite, shard: SearchShard): string | undefined {
   for (const file of ["pagefind.js", "pagefind-entry.json"]) {
     if (!site.byPath.has(`${shard.url}${file}`)) return `expected the search index's ${shard.url}${file}, found no file (build without --no-search)`;
@@ -39,7 +38,7 @@ function checkShard(site: BuiltSite, shard: SearchShard): string | undefined {
   } catch (error) {
     return `expected a readable ${shard.url}pagefind-entry.json, found ${(error as Error).message}`;
   }
-  const expected = `expected the search index ${shard.url} to hold the year's ${shard.articles.length} articles, found it stale`;
+  const expected = `expected the search index ${shard.url} to hold its ${shard.articles.length} articles, found it stale`;
   const total = counted.reduce((sum, count) => sum + count, 0);
   if (total !== shard.articles.length) return `${expected}: it counts ${total} pages`;
   const indexed = new Set(urls);
@@ -52,13 +51,13 @@ function checkShard(site: BuiltSite, shard: SearchShard): string | undefined {
 }
 
 /**
- * When the site has a search page, each year's index must be there and hold
- * exactly that year's articles: an index left from an earlier build, or
+ * When the site has a search page, each shard's index must be there and
+ * hold exactly that shard's articles: an index left from an earlier build, or
  * none, is a search page that finds the wrong things or nothing.
  */
 export function checkSearchIndex(site: BuiltSite, archive: Archive): Problem[] {
   if (!site.byPath.has(`${SEARCH_URL}index.html`)) return [];
-  return searchShards(archive)
+  return archive.searchShards
     .map((shard) => checkShard(site, shard))
     .filter((message) => message !== undefined)
     .map((message) => ({ page: SEARCH_URL, rule: "search-index", message }));

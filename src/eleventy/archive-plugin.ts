@@ -4,6 +4,7 @@ import { photoCacheDir } from "../incremental.js";
 import { ParseCache } from "../load.js";
 import { writePhotos } from "../photos.js";
 import { renderData, type RenderSelection } from "../render-plan.js";
+import { indexSite } from "../search.js";
 import { siteMetadata } from "../site.js";
 import { PATHS } from "../urls.js";
 
@@ -34,9 +35,11 @@ export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource)
     // Kept across the dev server's rebuilds: only files whose bytes changed are parsed again.
     const cache = new ParseCache();
     archive = () => loadArchive(source.articlesDir, { cache });
-    // The build makes the photos itself, for the pages it writes; a plain Eleventy run, the dev server's, does it here.
+    // The build makes the photos and the search index itself, after its runs; a plain Eleventy run, the dev server's, does it here.
     eleventyConfig.on("eleventy.after", async ({ directories }: { directories: { output: string } }) => {
-      await writePhotos(archive().photos, photoCacheDir("."), directories.output);
+      const { photos, searchShards } = archive();
+      await writePhotos(photos, photoCacheDir("."), directories.output);
+      await indexSite(directories.output, searchShards);
     });
   } else {
     archive = () => source.archive;

@@ -2,7 +2,6 @@ import { HtmlBasePlugin } from "@11ty/eleventy";
 import type UserConfig from "@11ty/eleventy/UserConfig";
 import { archivePlugin, type ArchiveSource } from "./archive-plugin.js";
 import { filtersPlugin } from "./filters-plugin.js";
-import { searchPlugin } from "./search-plugin.js";
 
 /**
  * The site's Eleventy configuration, in one place for the two ways it runs:
@@ -20,7 +19,6 @@ export function configureSite(eleventyConfig: UserConfig, source: ArchiveSource)
   eleventyConfig.addPlugin(filtersPlugin);
   // Feeds carry article HTML whose relative links must become absolute.
   eleventyConfig.addPlugin(HtmlBasePlugin);
-  eleventyConfig.addPlugin(searchPlugin);
   // Page templates in TypeScript run through tsx, as this configuration does.
   eleventyConfig.addExtension("11ty.ts", { key: "11ty.js" });
 }

@@ -140,7 +140,7 @@ describe.skipIf(skipWithoutChromium())("the seed site in Chromium", () => {
       const page = await site.browser.newPage();
       page.setDefaultTimeout(10_000);
       // A slow connection: the search script arrives well after the reader has started typing.
-      await page.route(`${site.origin}${archive.years[0].searchIndexUrl}pagefind.js`, async (route) => {
+      await page.route(`${site.origin}${archive.searchShards[0].url}pagefind.js`, async (route) => {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         await route.continue();
       });
