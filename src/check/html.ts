@@ -62,7 +62,9 @@ function readKept(file: string | undefined, rules: string): Record<string, Findi
   }
 }
 
-// Below this many pages to validate, starting worker threads costs more than it saves.
+// A worker thread costs about half a second to start: below this many pages it would not pay.
+const PAGES_FOR_A_WORKER = 50;
+// Pages to validate for each further worker thread, up to one per core.
 const PAGES_PER_WORKER = 400;
 const WORKER = new URL("./html-worker.ts", import.meta.url);
 // A worker thread does not inherit the main thread's TypeScript loader: it registers tsx itself, then loads the worker.
@@ -98,9 +100,10 @@ export async function validatePages(pages: SiteFile[], keptFile?: string, reuse 
   const kept = reuse ? readKept(keptFile, rules) : {};
   const keys = pages.map((page) => createHash("sha256").update(page.source).digest("base64url"));
   const missing = pages.flatMap((page, i) => (kept[keys[i]] ? [] : [{ file: page.file, source: page.source, key: keys[i] }]));
-  const workers = Math.min(availableParallelism(), Math.floor(missing.length / PAGES_PER_WORKER));
+  // Even one worker thread validates while this thread checks links and content.
+  const workers = missing.length < PAGES_FOR_A_WORKER ? 0 : Math.min(availableParallelism(), Math.ceil(missing.length / PAGES_PER_WORKER));
   let found: Finding[][];
-  if (workers > 1) found = await validateInWorkers(missing, workers);
+  if (workers > 0) found = await validateInWorkers(missing, workers);
   else {
     const validator = createValidator();
     found = [];
