@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { loadArchive } from "./archive.js";
+import { loadArchive, type Archive } from "./archive.js";
 import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache } from "./load.js";
@@ -62,19 +62,40 @@ export interface BuildResult {
  * parses will do. They only spare later work, so a cache folder this user
  * may not write, or a full disk, costs time and not the build.
  */
-function saveParsesAlone(cache: ParseCache, dir: string, code: string): void {
+function saveParsesAlone(cache: ParseCache, dir: string, code: string): boolean {
   try {
     mkdirSync(dir, { recursive: true });
     const taken = tryLock(join(dir, "parses.lock"));
-    if (!("release" in taken)) return;
+    if (!("release" in taken)) return false;
     try {
       cache.save(dir, code);
+      return true;
     } finally {
       taken.release();
     }
   } catch (error) {
     if (!environmentError(error, dir)) throw error;
+    return false;
   }
+}
+
+/**
+ * The archive, its parses saved for the workers and the next build. A load
+ * that parsed most files anew (a first build, or one after a code change)
+ * holds every file's text, bodies and all; once the parses are saved it is
+ * loaded again from them, as a worker loads it, so that this process too
+ * reads a body only when its page is written. A load of a few new files
+ * is kept: loading again would cost more than their text.
+ */
+async function loadSaved(articlesDir: string, parses: string, code: string, now: number, ledgerFile: string): Promise<Archive> {
+  const cache = new ParseCache();
+  cache.restore(parses, code);
+  // Content errors are reported before Eleventy starts, once, in file:line form.
+  const archive = await reportingContent(() => loadArchive(articlesDir, { cache, now, ledgerFile }));
+  if (!saveParsesAlone(cache, parses, code) || cache.parsedAnew * 2 < archive.articles.length) return archive;
+  const saved = new ParseCache();
+  saved.restore(parses, code);
+  return loadArchive(articlesDir, { cache: saved, now, ledgerFile });
 }
 
 /** Run `step`, turning what it finds wrong with the output folder into a build error. */
@@ -171,11 +192,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const { mixed } = recover(output);
     const code = codeFingerprint(projectDir);
     const parses = cacheDir(projectDir);
-    const cache = new ParseCache();
-    cache.restore(parses, code);
     const now = Date.now();
-    // Content errors are reported before Eleventy starts, once, in file:line form.
-    const archive = await reportingContent(() => loadArchive(articlesDir, { cache, now, ledgerFile }));
+    const archive = await loadSaved(articlesDir, parses, code, now, ledgerFile);
     const search = options.search !== false;
     const shards = search ? archive.searchShards : [];
     const inputs = fingerprintInputs(archive, site, code);
@@ -197,8 +215,6 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     if (!incremental) guarded(() => guardReplaceable(output));
     const changed = <T extends { url: string }>(items: T[]) => items.filter((item) => !unchanged.has(item.url));
     const selection = { articles: changed(archive.articles), listPages: changed(archive.listPages), feeds: changed(archive.feeds), redirects: changed(archive.redirects), once: true };
-    // Workers load the archive from the saved parses.
-    saveParsesAlone(cache, parses, code);
     const workers = options.workers ?? availableParallelism();
     const toWrite = selection.articles.length + selection.listPages.length;
     const pagesPerRun = options.pagesPerRun ?? PAGES_PER_RUN;

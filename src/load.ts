@@ -241,6 +241,8 @@ export class ParseCache {
   #lastLoad: { keys: string[]; files: [string, Seen][] } = { keys: [], files: [] };
   // Whether anything was parsed that a saved cache does not hold yet.
   #unsaved = false;
+  /** Files parsed by this cache rather than restored: each of their records holds its file's text, body and all. */
+  parsedAnew = 0;
   #saved: { dir: string; code: string; generation: string; keys: Set<string> } | undefined;
   /** What the last load's records and URL ledger were made into (the site model), which a load of the very same gives again. */
   lastModel: { records: SourcedRecord[]; ledger: unknown; model: unknown } | undefined;
@@ -253,6 +255,7 @@ export class ParseCache {
       const { record } = result;
       this.#parsed.set(key, (entry = record ? { result, url: articleUrl(record), summary: excerpt(firstParagraph(record.body)) } : { result, url: "", summary: "" }));
       this.#unsaved = true;
+      this.parsedAnew++;
     }
     return { key, result: entry.result };
   }
