@@ -2,7 +2,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BENCH_DIR, PHOTO_SHARE, WORK_DIR, ensureArchive, ensurePhotos, type ArchivePaths } from "./generate.js";
 
@@ -163,6 +163,8 @@ interface Options {
   oneWorker: string[] | null;
   /** Whether the build indexes search per year and the check keeps its findings: then both are timed as a user runs them. */
   checks: boolean;
+  /** Ours and Hugo alone: no bare Eleventy, search, checks or photos, which would take hours at the largest sizes. */
+  large: boolean;
 }
 
 /** The build CLI's flags for a build without Pagefind and for a full build, where it has them. */
@@ -204,17 +206,17 @@ function buildOurs(articles: string, out: string, full: boolean, options: Option
 interface Row {
   n: number;
   ours: number;
-  baseline: number;
+  baseline: number | null;
   oursPeak: number;
-  baselinePeak: number;
+  baselinePeak: number | null;
   oursCpu: number;
-  baselineCpu: number;
+  baselineCpu: number | null;
   /** The same full build on one core, where the CLI can be told so. */
   oneWorker: number | null;
   pagefind: number | null;
   incremental: number;
   oursPages: number;
-  baselinePages: number;
+  baselinePages: number | null;
   searchIncluded: boolean;
   identical: string[];
   /** Hugo's build of the same Markdown, and the Pagefind CLI over its output; null without Hugo. */
@@ -279,7 +281,8 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   const extra = join(articles, archive.extraName);
   const oursOut = join(work, "ours-out");
   const baselineOut = join(work, "baseline-out");
-  const pagefindAvailable = existsSync(join(options.project, "src", "search.ts"));
+  const pagefindAvailable = !options.large && existsSync(join(options.project, "src", "search.ts"));
+  const checks = options.checks && !options.large;
   const hugoSite = join(work, "hugo-site");
   const hugoOut = join(work, "hugo-out");
   if (HUGO) {
@@ -307,10 +310,13 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     // The baseline first: by the time ours builds, the article files are older than a build, as a
     // newsroom's are (a build reads again the files changed in the 2 s before the one before it).
     rmSync(baselineOut, { recursive: true, force: true });
-    log(`N=${n} run ${run}/${runs}: baseline`);
-    baseline.push(
-      await measure(PROJECT, "node", [ELEVENTY, `--config=${join(BENCH_DIR, "baseline", ".eleventy.js")}`, `--input=${relative(PROJECT, baselineSite)}`, `--output=${relative(PROJECT, baselineOut)}`, "--quiet"]),
-    );
+    if (options.large) await new Promise((resolvePromise) => setTimeout(resolvePromise, 2000));
+    else {
+      log(`N=${n} run ${run}/${runs}: baseline`);
+      baseline.push(
+        await measure(PROJECT, "node", [ELEVENTY, `--config=${join(BENCH_DIR, "baseline", ".eleventy.js")}`, `--input=${relative(PROJECT, baselineSite)}`, `--output=${relative(PROJECT, baselineOut)}`, "--quiet"]),
+      );
+    }
     log(`N=${n} run ${run}/${runs}: ours`);
     ours.push(await buildOurs(articles, oursOut, true, options));
     searchIncluded = existsSync(join(oursOut, "pagefind"));
@@ -326,10 +332,12 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
       rmSync(hugoOut, { recursive: true, force: true });
       log(`N=${n} run ${run}/${runs}: Hugo`);
       hugo.push(await measure(PROJECT, HUGO, ["--source", hugoSite, "--destination", hugoOut, "--quiet"]));
-      log(`N=${n} run ${run}/${runs}: Pagefind CLI over Hugo's site`);
-      hugoPagefind.push(await measure(PROJECT, "node", [PAGEFIND_CLI, "--site", hugoOut, "--silent"]));
+      if (!options.large) {
+        log(`N=${n} run ${run}/${runs}: Pagefind CLI over Hugo's site`);
+        hugoPagefind.push(await measure(PROJECT, "node", [PAGEFIND_CLI, "--site", hugoOut, "--silent"]));
+      }
     }
-    if (options.checks) {
+    if (checks) {
       rmSync(searchOut, { recursive: true, force: true });
       log(`N=${n} run ${run}/${runs}: ours with search`);
       searchFull.push(await buildOurs(articles, searchOut, true, options, [], true));
@@ -340,7 +348,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     log(`N=${n} run ${run}/${runs}: ours + 1 article`);
     linkFiles(archive.extraRaw, articles);
     incremental.push(await buildOurs(articles, oursOut, false, options));
-    if (options.checks) {
+    if (checks) {
       log(`N=${n} run ${run}/${runs}: ours with search + 1 article`);
       searchIncremental.push(await buildOurs(articles, searchOut, false, options, [], true));
       log(`N=${n} run ${run}/${runs}: check after 1 article`);
@@ -349,23 +357,23 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   }
   const reference = join(work, "reference-out");
   log(`N=${n}: full build of the same N+1 articles, to compare`);
-  await buildOurs(articles, reference, true, options, [], options.checks);
+  await buildOurs(articles, reference, true, options, [], checks);
   // The build without search differs from the reference only by the index and the stamp that says so.
-  const withoutSearch = (paths: string[]) => (options.checks ? paths.filter((p) => !p.startsWith("pagefind/") && p !== ".news-archive.json") : paths);
+  const withoutSearch = (paths: string[]) => (checks ? paths.filter((p) => !p.startsWith("pagefind/") && p !== ".news-archive.json") : paths);
   const pages = (m: Measurement, pattern: RegExp) => Number(pattern.exec(m.stdout)?.[1] ?? NaN);
   return {
     n,
     ours: wallSeconds(ours)!,
-    baseline: wallSeconds(baseline)!,
+    baseline: wallSeconds(baseline),
     oursPeak: medianOf(ours, "peakRss")!,
-    baselinePeak: medianOf(baseline, "peakRss")!,
+    baselinePeak: medianOf(baseline, "peakRss"),
     oursCpu: medianOf(ours, "cpuS")!,
-    baselineCpu: medianOf(baseline, "cpuS")!,
+    baselineCpu: medianOf(baseline, "cpuS"),
     oneWorker: wallSeconds(oneWorker),
     pagefind: wallSeconds(pagefind),
     incremental: wallSeconds(incremental)!,
     oursPages: pages(ours[0], /Built (\d+) pages/),
-    baselinePages: pages(baseline[0], /Wrote (\d+) files/),
+    baselinePages: baseline.length ? pages(baseline[0], /Wrote (\d+) files/) : null,
     searchIncluded,
     identical: withoutSearch(treeDifferences(oursOut, reference, Infinity)).slice(0, 5),
     hugo: wallSeconds(hugo),
@@ -374,10 +382,10 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     searchFull: wallSeconds(searchFull),
     searchPeak: medianOf(searchFull, "peakRss"),
     searchIncremental: wallSeconds(searchIncremental),
-    searchIdentical: options.checks ? treeDifferences(searchOut, reference) : [],
+    searchIdentical: checks ? treeDifferences(searchOut, reference) : [],
     checkFull: wallSeconds(checkFull),
     checkIncremental: wallSeconds(checkIncremental),
-    photos: await benchPhotos(n, archive, work, options, log),
+    photos: options.large ? null : await benchPhotos(n, archive, work, options, log),
   };
 }
 
@@ -424,8 +432,8 @@ function buildTable(rows: Row[]): string {
       r.ours.toFixed(2),
       fixed(r.hugo),
       ratio(r.ours, r.hugo),
-      r.baseline.toFixed(2),
-      (r.ours / r.baseline).toFixed(2),
+      fixed(r.baseline),
+      ratio(r.ours, r.baseline),
       ((r.ours * 1000) / r.n).toFixed(2),
       (r.oursPeak / MB).toFixed(0),
       (r.oursCpu / r.ours).toFixed(2),
@@ -433,10 +441,10 @@ function buildTable(rows: Row[]): string {
       fixed(r.oneWorker),
       r.incremental.toFixed(2),
       (r.incremental / r.ours).toFixed(2),
-      (r.baselinePeak / MB).toFixed(0),
+      r.baselinePeak === null ? "n/a" : (r.baselinePeak / MB).toFixed(0),
       r.oursCpu.toFixed(1),
-      r.baselineCpu.toFixed(1),
-      `${r.oursPages} / ${r.baselinePages}`,
+      fixed(r.baselineCpu, 1),
+      `${r.oursPages} / ${r.baselinePages ?? "n/a"}`,
       sameAsFull(r.identical),
     ]),
   );
@@ -531,26 +539,34 @@ function notes(rows: Row[], runs: number, options: Options): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sizes: { type: "string", default: "1000,10000,50000" }, runs: { type: "string", default: "3" }, commit: { type: "string" } },
+    options: {
+      sizes: { type: "string", default: "1000,10000,50000" },
+      runs: { type: "string", default: "3" },
+      commit: { type: "string" },
+      large: { type: "boolean" },
+      results: { type: "string", default: join(BENCH_DIR, "results.md") },
+    },
   });
   const sizes = values.sizes!.split(",").map(Number);
   const runs = Number(values.runs);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {
-    throw new Error("usage: npm run bench [-- --sizes 1000,10000,50000] [-- --runs 3] [-- --commit REF]");
+    throw new Error("usage: npm run bench [-- --sizes 1000,10000,50000] [--runs 3] [--commit REF] [--large] [--results FILE]");
   }
   mkdirSync(WORK_DIR, { recursive: true });
   const log = (message: string) => console.error(`[bench] ${message}`);
   const startedAt = new Date();
   const project = values.commit ? snapshot(values.commit) : PROJECT;
   const header = machine(project);
-  const options = { project, ...cliFlags(project) };
+  const options = { project, ...cliFlags(project), large: Boolean(values.large) };
   const rows: Row[] = [];
   for (const n of sizes) rows.push(await benchSize(n, runs, options, log));
-  const result = `## The site\n\n${buildTable(rows)}\n\n## Search and checks\n\n${searchTable(rows)}\n\n## Photos\n\n${photoTable(rows)}`;
+  const tables = [`## The site\n\n${buildTable(rows)}`, ...(options.large ? [] : [`## Search and checks\n\n${searchTable(rows)}`, `## Photos\n\n${photoTable(rows)}`])];
+  const result = tables.join("\n\n");
   console.log(result);
-  const doc = `# Benchmark results\n\n\`npm run bench -- --sizes ${sizes.join(",")} --runs ${runs}${values.commit ? ` --commit ${values.commit}` : ""}\`, ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC\n\n${header}\n\n${result}\n\n${notes(rows, runs, options)}\n`;
-  writeFileSync(join(BENCH_DIR, "results.md"), doc);
-  log("written to bench/results.md");
+  const flags = `--sizes ${sizes.join(",")} --runs ${runs}${values.commit ? ` --commit ${values.commit}` : ""}${options.large ? " --large" : ""}`;
+  const doc = `# Benchmark results\n\n\`npm run bench -- ${flags}\`, ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC\n\n${header}\n\n${result}\n\n${notes(rows, runs, options)}\n`;
+  writeFileSync(values.results!, doc);
+  log(`written to ${relative(PROJECT, resolve(values.results!))}`);
 }
 
 await main();
