@@ -221,6 +221,8 @@ interface Row {
   identical: string[];
   /** Hugo's build of the same Markdown, and the Pagefind CLI over its output; null without Hugo. */
   hugo: number | null;
+  /** How Hugo's build failed, when it did. */
+  hugoFailure: string | null;
   hugoCpu: number | null;
   hugoPagefind: number | null;
   /** Ours with the search index, as a user runs it: a full build, then one article added. */
@@ -303,6 +305,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   const checkFull: Measurement[] = [];
   const checkIncremental: Measurement[] = [];
   let searchIncluded = false;
+  let hugoFailure: string | null = null;
   for (let run = 1; run <= runs; run++) {
     // Each full build starts from nothing: no previous output to reuse.
     rmSync(oursOut, { recursive: true, force: true });
@@ -331,8 +334,14 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     if (HUGO) {
       rmSync(hugoOut, { recursive: true, force: true });
       log(`N=${n} run ${run}/${runs}: Hugo`);
-      hugo.push(await measure(PROJECT, HUGO, ["--source", hugoSite, "--destination", hugoOut, "--quiet"]));
-      if (!options.large) {
+      // Hugo may run out of this machine's memory on a large archive: that is a finding, not the end of the run.
+      try {
+        hugo.push(await measure(PROJECT, HUGO, ["--source", hugoSite, "--destination", hugoOut, "--quiet"]));
+      } catch (error) {
+        hugoFailure ??= (error as Error).message.split("\n").slice(0, 2).join(" ").replace(HUGO, "hugo");
+        log(`N=${n}: ${hugoFailure}`);
+      }
+      if (!options.large && hugo.length > 0) {
         log(`N=${n} run ${run}/${runs}: Pagefind CLI over Hugo's site`);
         hugoPagefind.push(await measure(PROJECT, "node", [PAGEFIND_CLI, "--site", hugoOut, "--silent"]));
       }
@@ -377,6 +386,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     searchIncluded,
     identical: withoutSearch(treeDifferences(oursOut, reference, Infinity)).slice(0, 5),
     hugo: wallSeconds(hugo),
+    hugoFailure,
     hugoCpu: medianOf(hugo, "cpuS"),
     hugoPagefind: wallSeconds(hugoPagefind),
     searchFull: wallSeconds(searchFull),
@@ -534,6 +544,7 @@ function notes(rows: Row[], runs: number, options: Options): string {
   ];
   if (!options.searchOff.length) lines.push("- the build CLI has no `--no-search` flag yet: ours is run with ARCHIVE_SEARCH=off.");
   if (rows.some((r) => r.searchIncluded)) lines.push("- the search index could not be turned off: ours includes Pagefind.");
+  for (const r of rows) if (r.hugoFailure) lines.push(`- Hugo at ${r.n.toLocaleString("en")} articles: ${r.hugoFailure}`);
   return lines.join("\n");
 }
 
