@@ -159,15 +159,16 @@ export interface ListPage {
   section?: NavSection;
   /** Set on date archives: the way from the archive index down to this page. */
   crumbs?: { label: string; url: string }[];
-  /** Set on year pages. */
+  /** Set on the first page of a year. */
   months?: MonthSummary[];
-  /** Set on month pages. */
+  /** Set on the first page of a month. */
   days?: PeriodSummary[];
   /** Set on date archives: the adjacent year, month or day that has articles, either way. */
   newerPeriod?: PeriodLink | null;
   olderPeriod?: PeriodLink | null;
+  /** 1 for the list's own URL (its newest articles); the older pages are numbered from the oldest, 2 up. */
   pageNumber: number;
-  pageCount: number;
+  /** The newer and the older page of the same list. */
   previousUrl: string | null;
   nextUrl: string | null;
 }
@@ -379,23 +380,32 @@ function linkTeasers(articles: Article[]): void {
 /**
  * A list of articles on pages of PAGE_SIZE, newest first, each linked to
  * the pages before and after it: a section, or a year, month or day, so
- * that no page of a large archive lists more than PAGE_SIZE articles.
+ * that no page of a large archive lists more than PAGE_SIZE articles. The
+ * list's own URL holds the newest PAGE_SIZE; the older ones are numbered
+ * from the oldest (`page/2/` holds the oldest PAGE_SIZE, the newest
+ * numbered page may hold fewer), so that a page keeps its articles and its
+ * URL as newer articles arrive: a new article rewrites the first page and
+ * the newest numbered one, not every page of a long list.
  */
 function pagesOf(kind: ListPage["kind"], articles: Article[], base: string, title: string, describe: (pageNote: string) => string, extra: Pick<ListPage, "section" | "crumbs">): ListPage[] {
   const summaries = articles.map(summarise);
-  const pageCount = Math.max(1, Math.ceil(summaries.length / PAGE_SIZE));
-  const urlOf = (n: number) => listPageUrl(base, n);
-  return Array.from({ length: pageCount }, (_, i) => ({
+  const older = summaries.slice(PAGE_SIZE);
+  const blocks = Math.ceil(older.length / PAGE_SIZE);
+  // Newest first: the first page, then the blocks of PAGE_SIZE counted from the oldest, newest block first.
+  const lists = [summaries.slice(0, PAGE_SIZE)];
+  for (let b = blocks - 1; b >= 0; b--) lists.push(older.slice(Math.max(0, older.length - (b + 1) * PAGE_SIZE), older.length - b * PAGE_SIZE));
+  const numberOf = (i: number) => (i === 0 ? 1 : lists.length - i + 1);
+  const urlOf = (i: number) => listPageUrl(base, numberOf(i));
+  return lists.map((list, i) => ({
     kind,
-    url: urlOf(i + 1),
-    title: i > 0 ? `${title}, page ${i + 1}` : title,
-    description: describe(i > 0 ? `, page ${i + 1} of ${pageCount}` : ""),
-    articles: summaries.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE),
+    url: urlOf(i),
+    title: i > 0 ? `${title}, page ${numberOf(i)}` : title,
+    description: describe(i > 0 ? `, page ${numberOf(i)}` : ""),
+    articles: list,
     ...extra,
-    pageNumber: i + 1,
-    pageCount,
-    previousUrl: i > 0 ? urlOf(i) : null,
-    nextUrl: i + 1 < pageCount ? urlOf(i + 2) : null,
+    pageNumber: numberOf(i),
+    previousUrl: i > 0 ? urlOf(i - 1) : null,
+    nextUrl: i + 1 < lists.length ? urlOf(i + 1) : null,
   }));
 }
 
@@ -417,7 +427,8 @@ function sectionPagesOf(section: Section, nav: NavSection): ListPage[] {
 
 function datePages(kind: ListPage["kind"], articles: Article[], title: string, crumbs: { label: string; url: string }[]): ListPage[] {
   const count = `${articles.length} ${articles.length === 1 ? "article" : "articles"}`;
-  return pagesOf(kind, articles, crumbs[crumbs.length - 1].url, title, (note) => `The archive of ${title}: ${count}${note}.`, { crumbs });
+  // The count on the first page only: the others stay as they are while the period grows.
+  return pagesOf(kind, articles, crumbs[crumbs.length - 1].url, title, (note) => (note ? `The archive of ${title}${note}.` : `The archive of ${title}: ${count}.`), { crumbs });
 }
 
 /** Two files with one identity, and URLs and aliases the ledger keeps for another article still in the archive. */
@@ -542,7 +553,8 @@ export function buildArchive(records: SourcedRecord[], ledger: Ledger = emptyLed
   for (const [year, inYear] of groupBy(articles, (a) => a.year)) {
     const months: MonthSummary[] = [];
     const yearCrumb = { label: year, url: yearUrl(year) };
-    // Every page of a year shows its months, the way into a year too long for one page.
+    // A year's first page shows its months with their counts, the way into a year too long for one page;
+    // its other pages, which a new article of the year leaves as they are, lead back to it by the breadcrumb.
     const pagesOfYear = datePages("year", inYear, year, [yearCrumb]);
     yearPages.push(...pagesOfYear);
     for (const [month, inMonth] of groupBy(inYear, (a) => a.month)) {
@@ -556,10 +568,9 @@ export function buildArchive(records: SourcedRecord[], ledger: Ledger = emptyLed
         days.push({ label, url: dayUrl(year, month, day), count: inDay.length });
         dayPages.push(...datePages("day", inDay, label, [yearCrumb, monthCrumb, { label, url: dayUrl(year, month, day) }]));
       }
-      // Every page of a month shows its days.
-      for (const page of pagesOfMonth) page.days = days;
+      pagesOfMonth[0].days = days;
     }
-    for (const page of pagesOfYear) page.months = months;
+    pagesOfYear[0].months = months;
     const calendar = MONTH_NAMES.map((name, i) => {
       const month = months.find((m) => Number(m.month) === i + 1);
       return { label: name.slice(0, 3), url: month?.url ?? null, count: month?.count ?? 0 };

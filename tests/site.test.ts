@@ -265,20 +265,30 @@ describe("a section with 47 articles", () => {
     run = buildSite(articlesWith(Object.fromEntries(extra.map((text, i) => [`report-${i + 1}.txt`, text]))));
   });
 
-  it("is split into pages of 20, 20 and 7, newest first, with previous/next links", () => {
+  it("is split into pages of 20, then 7 and 20 counted from the oldest, newest first, with newer/older links", () => {
     expectBuilt(run);
-    const urls = [1, 2, 3].map((n) => sectionUrl(SECTION, n));
-    expect(urls).toEqual(["/harbin-today/", "/harbin-today/page/2/", "/harbin-today/page/3/"]);
+    // In reading order: the section's own page, then the older pages, numbered from the oldest.
+    const urls = [1, 3, 2].map((n) => sectionUrl(SECTION, n));
+    expect(urls).toEqual(["/harbin-today/", "/harbin-today/page/3/", "/harbin-today/page/2/"]);
     expect(exists(run.out, sectionUrl(SECTION, 4))).toBe(false);
     const pages = urls.map((url) => pageDocument(run.out, url));
     const listed = pages.map((doc) => articleLinks(doc, items));
-    expect(listed.map((links) => links.length)).toEqual([20, 20, 7]);
+    expect(listed.map((links) => links.length)).toEqual([20, 7, 20]);
     expect(listed.flat()).toEqual(newestFirst(items).map((item) => item.url));
     expect(pages.map((doc) => [relLink(doc, "prev"), relLink(doc, "next")])).toEqual([
       [undefined, urls[1]],
       [urls[0], urls[2]],
       [urls[1], undefined],
     ]);
+  });
+
+  it("keeps its older pages as they are when a newer article arrives: the first page and the newest numbered one change", () => {
+    const newer = rawExport({ section: SECTION, date: "2022-03-01", headline: "Harbin district report 46", paragraphs: ["District report 46."] });
+    const grown = buildSite(articlesWith(Object.fromEntries([...extra, newer].map((text, i) => [`report-${i + 1}.txt`, text]))));
+    expectBuilt(grown);
+    expect(readPage(grown.out, sectionUrl(SECTION, 2))).toBe(readPage(run.out, sectionUrl(SECTION, 2)));
+    for (const n of [1, 3]) expect(readPage(grown.out, sectionUrl(SECTION, n)), `page ${n}`).not.toBe(readPage(run.out, sectionUrl(SECTION, n)));
+    expect(articleLinks(pageDocument(grown.out, sectionUrl(SECTION, 3)), [...items, parsedItem(newer)])).toHaveLength(8);
   });
 
   it("splits its year and month archives the same way: every article on exactly one page of its year, month and day", () => {
@@ -290,6 +300,7 @@ describe("a section with 47 articles", () => {
     };
     const year = pagesOf("/2022/");
     expect(year.map((page) => page.url)).toEqual(["/2022/", "/2022/page/2/", "/2022/page/3/"]);
+    // The first page holds the newest 20, page 2 the oldest 20, page 3 the 5 between.
     expect(year.map((page) => page.links.length)).toEqual([20, 20, 5]);
     const january = pagesOf("/2022/01/");
     expect(january.map((page) => page.links.length)).toEqual([20, 11]);
@@ -300,10 +311,12 @@ describe("a section with 47 articles", () => {
         expect(pagesOf(base).filter((page) => page.links.includes(item.url)), `${item.url} on ${base}`).toHaveLength(1);
       }
     }
-    // Every page of the year shows its months, with counts.
-    for (const page of year) expect(readPage(run.out, page.url)).toMatch(/January 2022<\/a> <span class="count">\(31 articles\)<\/span>/);
-    expect(relLink(pageDocument(run.out, "/2022/page/2/"), "prev")).toBe("/2022/");
-    expect(relLink(pageDocument(run.out, "/2022/page/2/"), "next")).toBe("/2022/page/3/");
+    // The year's first page shows its months, with counts.
+    expect(readPage(run.out, "/2022/")).toMatch(/January 2022<\/a> <span class="count">\(31 articles\)<\/span>/);
+    expect(relLink(pageDocument(run.out, "/2022/"), "next")).toBe("/2022/page/3/");
+    expect(relLink(pageDocument(run.out, "/2022/page/3/"), "prev")).toBe("/2022/");
+    expect(relLink(pageDocument(run.out, "/2022/page/3/"), "next")).toBe("/2022/page/2/");
+    expect(relLink(pageDocument(run.out, "/2022/page/2/"), "next")).toBeUndefined();
   });
 
   it("leaves the other section on one page", () => {
