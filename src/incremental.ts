@@ -49,7 +49,8 @@ export function codeFingerprint(project: string): string {
   const files = [
     join(projectDir, ".eleventy.ts"),
     join(projectDir, "package-lock.json"),
-    ...filesBelow(join(projectDir, "src")),
+    // The check shapes no page: its kept findings have a key of their own (check/facts.ts).
+    ...filesBelow(join(projectDir, "src")).filter((file) => !file.startsWith(join(projectDir, "src", "check", ""))),
     ...filesBelow(join(projectDir, "templates")),
     ...readdirSync(contentDir, { withFileTypes: true })
       // The ledger is data: what it changes (redirects) has fingerprints of its own.

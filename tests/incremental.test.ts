@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LINKED_FIELDS, loadArchive, type Article } from "../src/archive.js";
+import { codeFingerprint } from "../src/incremental.js";
 import { commitPages, outputFor, recover, siteFiles } from "../src/output.js";
 import { STAMP_FILE } from "../src/stamp.js";
-import { articlesWith, buildSite, CHILDCARE, fileHashes, rawExport, readPage, runCli, tempDir, type BuildRun } from "./helpers.js";
+import { articlesWith, buildSite, CHILDCARE, fileHashes, PROJECT, rawExport, readPage, runCli, tempDir, type BuildRun } from "./helpers.js";
 
 // The summary line, then what became of URLs published before and whether the ledger recorded new ones.
 const SUMMARY = /^Built (\d+) pages of (\d+) articles into .* in [\d.]+ s(?: \((\d+) written, (\d+) unchanged\))?\n(?:Published URLs no article has now: .*\n)?(?:New article URLs recorded in .*\n)?$/;
@@ -48,6 +49,21 @@ function indexFiles(out: string): Record<string, string> {
   const shards = readdirSync(join(out, "pagefind")).sort();
   return Object.fromEntries(shards.map((shard) => [shard, String(statSync(join(out, "pagefind", shard, "pagefind-entry.json")).ino)]));
 }
+
+describe("the code fingerprint", () => {
+  it("changes with the code and templates that shape pages, not with the check's", () => {
+    const project = tempDir("fingerprint-");
+    for (const part of ["src", "templates", "content", ".eleventy.ts", "package-lock.json"]) cpSync(join(PROJECT, part), join(project, part), { recursive: true });
+    const before = codeFingerprint(project);
+    appendFileSync(join(project, "src", "check", "links.ts"), "\n// a comment\n");
+    expect(codeFingerprint(project)).toBe(before);
+    appendFileSync(join(project, "templates", "layouts", "article.njk"), "\n");
+    expect(codeFingerprint(project)).not.toBe(before);
+    const templated = codeFingerprint(project);
+    appendFileSync(join(project, "src", "urls.ts"), "\n// a comment\n");
+    expect(codeFingerprint(project)).not.toBe(templated);
+  });
+});
 
 describe("incremental builds", () => {
   it("write only the pages a change reaches, and give the same site as a full build", () => {
