@@ -95,7 +95,8 @@ async function loadSaved(articlesDir: string, parses: string, code: string, now:
   if (!saveParsesAlone(cache, parses, code) || cache.parsedAnew * 2 < archive.articles.length) return archive;
   const saved = new ParseCache();
   saved.restore(parses, code);
-  return loadArchive(articlesDir, { cache: saved, now, ledgerFile });
+  // A file edited since the first load is read again, and may be bad now.
+  return reportingContent(() => loadArchive(articlesDir, { cache: saved, now, ledgerFile }));
 }
 
 /** Run `step`, turning what it finds wrong with the output folder into a build error. */
