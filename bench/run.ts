@@ -262,7 +262,7 @@ async function benchPhotos(n: number, archive: ArchivePaths, work: string, optio
   log(`N=${n}: ours with ${count} photos, all made`);
   const warm = await buildOurs(articles, join(work, "photos-warm-out"), true, options);
   log(`N=${n}: ours with photos + 1 article with a photo`);
-  linkFiles(join(archive.extraRaw), articles);
+  linkFiles(archive.extraRaw, articles);
   linkFiles(dirname(extraPhoto), articles);
   const incremental = await buildOurs(articles, out, false, options);
   const reference = join(work, "photos-reference-out");

@@ -1,6 +1,6 @@
 import { hash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { LINKED_FIELDS, type Archive, type ArticleLink, type SearchShard } from "./archive.js";
 import { LEDGER_FILE } from "./ledger.js";
 import type { SiteMetadata } from "./site.js";
@@ -50,7 +50,7 @@ export function codeFingerprint(project: string): string {
     join(projectDir, ".eleventy.ts"),
     join(projectDir, "package-lock.json"),
     // The check shapes no page: its kept findings have a key of their own (check/facts.ts).
-    ...filesBelow(join(projectDir, "src")).filter((file) => !file.startsWith(join(projectDir, "src", "check", ""))),
+    ...filesBelow(join(projectDir, "src")).filter((file) => !file.startsWith(join(projectDir, "src", "check") + sep)),
     ...filesBelow(join(projectDir, "templates")),
     ...readdirSync(contentDir, { withFileTypes: true })
       // The ledger is data: what it changes (redirects) has fingerprints of its own.

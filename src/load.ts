@@ -419,7 +419,10 @@ export class ParseCache {
   #findPhotos(pictures: Entry[], named: { name: string; sourced: SourcedRecord }[], shownName: (name: string) => string, problems: Diagnostic[]): void {
     const byName = new Map(pictures.map((picture) => [picture.name, picture]));
     const byStem = new Map<string, Entry[]>();
-    for (const picture of pictures) byStem.set(withoutExtension(picture.name), [...(byStem.get(withoutExtension(picture.name)) ?? []), picture]);
+    for (const picture of pictures) {
+      const stem = withoutExtension(picture.name);
+      byStem.set(stem, [...(byStem.get(stem) ?? []), picture]);
+    }
     const claimed = new Set<string>();
     for (const { name, sourced } of named) {
       const { image, caption, headline } = sourced.record;

@@ -71,12 +71,12 @@ export async function indexShards(shards: SearchShard[], fileOf: (url: string) =
     const tree = join(siteDir, `.search-${i}`);
     try {
       for (const url of shard.articles) {
-        const target = join(tree, outputPath(url));
+        const [file, target] = [fileOf(url), join(tree, outputPath(url))];
         mkdirSync(dirname(target), { recursive: true });
         try {
-          linkSync(fileOf(url), target);
+          linkSync(file, target);
         } catch {
-          copyFileSync(fileOf(url), target);
+          copyFileSync(file, target);
         }
       }
       await writeIndex(["--site", tree], tree, join(siteDir, shard.url));
