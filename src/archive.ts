@@ -103,6 +103,14 @@ export class Article extends RecordFields {
   }
 }
 
+/** An article as a page shows it: an Article, or the plain data of one that a render worker is sent, its body read. */
+export type ArticlePage = Pick<Article, keyof Article>;
+
+/** The article as plain data, body and all. */
+export function pageData(article: ArticlePage): ArticlePage {
+  return { ...article, body: article.body };
+}
+
 /** The fields of an article that come from other articles, each naming them by URL: the only ones that change while its file does not. */
 export const LINKED_FIELDS = ["teaserUrl", "older", "newer", "moreFromSection"] as const satisfies readonly (keyof Article)[];
 
@@ -218,7 +226,7 @@ export interface Feed {
   pageUrl: string;
   section: string | null;
   /** Newest first, at most FEED_SIZE. */
-  articles: Article[];
+  articles: ArticlePage[];
   /** The latest date any of its entries was published or corrected. */
   updated: string;
 }

@@ -171,6 +171,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     process.off("SIGHUP", onSignal);
     // A commit cut short keeps its staged files for the next build to finish it.
     if (held && !existsSync(output.journal)) rmSync(output.staging, { recursive: true, force: true });
+    if (held) rmSync(output.runs, { recursive: true, force: true });
     held?.release();
   };
   // The signal is raised again once handled, to end the process as it would have without this handler.
@@ -221,11 +222,10 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const pagesPerRun = options.pagesPerRun ?? PAGES_PER_RUN;
     // A share for every core, once there are pages enough for a worker to pay.
     const runSize = workers > 1 && toWrite >= WORKERS_FROM_PAGES ? Math.min(pagesPerRun, Math.ceil(toWrite / workers)) : pagesPerRun;
-    const task = { projectDir, articlesDir, ledgerFile, parsesDir: parses, code, now, out: output.staging };
     let photosMade = 0;
     const written = await writing(output.staging, async () => {
       mkdirSync(output.staging, { recursive: true });
-      const count = await writeRuns(task, archive, inRuns(selection, runSize), workers);
+      const count = await writeRuns({ projectDir, out: output.staging }, output.runs, archive, inRuns(selection, runSize), workers);
       writeStamp(output.staging, { siteUrl: site.url, search });
       // A photo already in the live site stays; the others are made (once per content, in the cache) and linked in.
       photosMade = await reportingContent(() => writePhotos(changed(archive.photos), photoCacheDir(projectDir), output.staging));

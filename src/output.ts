@@ -25,6 +25,8 @@ export interface Output {
   lock: string;
   /** An incremental build's commit, while it moves its pages into place. */
   journal: string;
+  /** The runs the build hands its worker processes, while it writes. */
+  runs: string;
 }
 
 /** An environment problem with the output folder: exit status 2. */
@@ -34,7 +36,7 @@ export function outputFor(out: string): Output {
   const link = lstatSync(out, { throwIfNoEntry: false });
   const live = link?.isSymbolicLink() ? realpathSync(out) : out;
   const beside = (suffix: string) => join(dirname(live), `.${basename(live)}.${suffix}`);
-  return { out, live, staging: beside("partial"), aside: beside("old"), lock: beside("lock"), journal: beside("commit.json") };
+  return { out, live, staging: beside("partial"), aside: beside("old"), lock: beside("lock"), journal: beside("commit.json"), runs: beside("runs") };
 }
 
 /** True when `path` is `folder` or inside it. */
@@ -110,7 +112,7 @@ export function recover(output: Output): { mixed: boolean } {
   const legacy = existsSync(parent) ? readdirSync(parent).filter((entry) => entry.startsWith(`.${name}.partial-`)) : [];
   const asides = [output.aside, ...legacy.filter((entry) => entry.endsWith(".old")).map((entry) => join(parent, entry))];
   for (const aside of asides) if (existsSync(aside) && !existsSync(output.live)) renameSync(aside, output.live);
-  for (const leftover of [output.aside, output.staging, output.journal, ...legacy.map((entry) => join(parent, entry))]) rmSync(leftover, { recursive: true, force: true });
+  for (const leftover of [output.aside, output.staging, output.journal, output.runs, ...legacy.map((entry) => join(parent, entry))]) rmSync(leftover, { recursive: true, force: true });
   return { mixed };
 }
 

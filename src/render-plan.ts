@@ -1,4 +1,4 @@
-import type { Archive, Article, Feed, ListPage, Redirect } from "./archive.js";
+import type { Archive, ArticlePage, Feed, ListPage, Redirect } from "./archive.js";
 
 /**
  * Which pages one Eleventy run writes. A full build writes every page in a
@@ -6,7 +6,7 @@ import type { Archive, Article, Feed, ListPage, Redirect } from "./archive.js";
  * an incremental build writes only the pages whose inputs changed.
  */
 export interface RenderSelection {
-  articles: Article[];
+  articles: ArticlePage[];
   listPages: ListPage[];
   feeds: Feed[];
   /** The pages at URLs the archive published before: redirects, and removed articles' notices. */
@@ -17,7 +17,7 @@ export interface RenderSelection {
 
 /** What the page templates paginate over. */
 export interface RenderData {
-  articles: Article[];
+  articles: ArticlePage[];
   listPages: ListPage[];
   feeds: Feed[];
   redirects: Redirect[];
@@ -27,7 +27,7 @@ export function everything(archive: Archive): RenderSelection {
   return { articles: archive.articles, listPages: archive.listPages, feeds: archive.feeds, redirects: archive.redirects, once: true };
 }
 
-export function renderData(archive: Archive, selection: RenderSelection = everything(archive)): RenderData {
+export function renderData(selection: RenderSelection): RenderData {
   return {
     articles: selection.articles,
     listPages: selection.listPages,

@@ -1,16 +1,18 @@
 import Eleventy from "@11ty/eleventy";
 import { fork } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import type { Archive } from "./archive.js";
+import { pageData, type Archive } from "./archive.js";
 import { BuildError, describeError, environmentError, findCause } from "./build-error.js";
+import type { RunSource } from "./eleventy/archive-plugin.js";
 import { configureSite } from "./eleventy/site-config.js";
 import type { RenderSelection } from "./render-plan.js";
 
 /*
  * The runs of a build: Eleventy writing a selection of pages into the
- * staging folder, in this process or in a worker process per core.
+ * staging folder, in this process or in a worker process per further core.
  */
 
 // Eleventy holds every page of a run in memory until the run ends: runs of
@@ -22,16 +24,16 @@ export const PAGES_PER_RUN = 2500;
  * one Eleventy run leaves behind before the next run starts; collecting
  * between runs keeps a large build's peak memory to about one run's worth.
  */
-function garbageCollector(): () => void {
+export function garbageCollector(): () => void {
   setFlagsFromString("--expose-gc");
   return runInNewContext("gc") as () => void;
 }
 
 /** One Eleventy run writing the selected pages into `out`; returns how many it wrote. */
-export async function writePages(projectDir: string, out: string, archive: Archive, selection: RenderSelection): Promise<number> {
+export async function writePages(projectDir: string, out: string, run: RunSource): Promise<number> {
   const eleventy = new Eleventy(join(projectDir, "content"), out, {
     configPath: false,
-    config: (eleventyConfig) => configureSite(eleventyConfig, { archive, selection }),
+    config: (eleventyConfig) => configureSite(eleventyConfig, run),
     quietMode: true,
   });
   eleventy.setIsVerbose(false);
@@ -54,105 +56,119 @@ export async function writePages(projectDir: string, out: string, archive: Archi
   }
 }
 
-
-/** A run's pages by URL: what crosses into a worker, which loads the archive itself. */
-export interface RunSpec {
-  articles: string[];
-  listPages: string[];
-  feeds: string[];
-  redirects: string[];
-  once: boolean;
-}
-
-function specOf(run: RenderSelection): RunSpec {
-  const urls = (items: { url: string }[]) => items.map((item) => item.url);
-  return { articles: urls(run.articles), listPages: urls(run.listPages), feeds: urls(run.feeds), redirects: urls(run.redirects), once: run.once };
-}
-
-/** The pages a spec names, from an archive loaded from the same files. */
-export function selectionOf(archive: Archive, spec: RunSpec): RenderSelection {
-  const pick = <T extends { url: string }>(items: T[], urls: string[]) => {
-    const wanted = new Set(urls);
-    return items.filter((item) => wanted.has(item.url));
-  };
-  return {
-    articles: pick(archive.articles, spec.articles),
-    listPages: pick(archive.listPages, spec.listPages),
-    feeds: pick(archive.feeds, spec.feeds),
-    redirects: pick(archive.redirects, spec.redirects),
-    once: spec.once,
-  };
-}
-
-/** What a worker needs to load the archive as the build did, and the runs it writes. */
-export interface WorkerTask {
+/** Where the runs write, and the project whose templates they write with. */
+export interface RunTarget {
   projectDir: string;
-  articlesDir: string;
-  /** The URL ledger the build read. */
-  ledgerFile: string;
-  /** The saved parses, which the build saved before starting its workers. */
-  parsesDir: string;
-  code: string;
-  /** The build's clock, so that a worker judges dates as the build did. */
-  now: number;
   out: string;
-  runs: RunSpec[];
 }
 
-/** A worker's answer: the pages it wrote, or why it stopped. */
+/**
+ * A run as it crosses into a worker: a file of plain data, every body it
+ * shows read, and no archive (the one-off pages are written here). A file
+ * rather than the message itself: a message of megabytes leaves this
+ * process only while its event loop turns, which it does not while it
+ * writes pages of its own.
+ */
+export type WorkerRun = RunTarget & { runFile: string };
+
+/** A worker's answer to each run: the pages it wrote, or why it stopped. */
 export type WorkerReply = { written: number } | { error: string; exitCode: 1 | 2 };
 
-/** Write runs one after another in this process, collecting garbage between them. */
-export async function writeRunsHere(projectDir: string, out: string, archive: Archive, runs: RenderSelection[]): Promise<number> {
-  const collectGarbage = garbageCollector();
-  let written = 0;
-  for (const [i, run] of runs.entries()) {
-    if (i > 0) collectGarbage();
-    written += await writePages(projectDir, out, archive, run);
-  }
-  return written;
+function portable(selection: RenderSelection): RenderSelection {
+  return { ...selection, articles: selection.articles.map(pageData), feeds: selection.feeds.map((feed) => ({ ...feed, articles: feed.articles.map(pageData) })) };
 }
 
 const WORKER = new URL("./cli/render-worker.ts", import.meta.url);
 
-/** One worker process writing its runs; rejects with a build error when it fails or is killed. */
-function writeRunsInWorker(task: WorkerTask, started: (kill: () => void) => void): Promise<number> {
+// Runs sent to a worker ahead of its answers: this process reads a
+// worker's answer only between runs of its own, so a worker with one run
+// in hand would wait for the next idle.
+const RUNS_IN_HAND = 2;
+
+/**
+ * One worker process taking runs from `queue` until it is empty; rejects
+ * with a build error when the worker fails or is killed.
+ */
+function writeRunsInWorker(target: RunTarget, archive: Archive, queue: RenderSelection[], runsDir: string, started: (kill: () => void) => void): Promise<number> {
   return new Promise((resolvePromise, reject) => {
-    const worker = fork(WORKER, [], { cwd: task.projectDir, execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const worker = fork(WORKER, [], { cwd: target.projectDir, execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
     started(() => worker.kill("SIGKILL"));
-    let reply: WorkerReply | undefined;
-    worker.on("message", (message: WorkerReply) => (reply = message));
-    // A worker that started and then failed (killed before it read its task: EPIPE) is reported when it exits.
+    let written = 0;
+    let inHand = 0;
+    let sent = 0;
+    let failure: BuildError | undefined;
+    const stop = (error: BuildError) => {
+      failure ??= error;
+      worker.kill("SIGKILL");
+    };
+    const handOut = () => {
+      try {
+        while (inHand < RUNS_IN_HAND && queue.length > 0) {
+          const runFile = join(runsDir, `${worker.pid}-${sent++}.json`);
+          writeFileSync(runFile, JSON.stringify({ nav: archive.nav, archive: null, selection: portable(queue.shift()!) } satisfies RunSource));
+          worker.send({ ...target, runFile } satisfies WorkerRun);
+          inHand++;
+        }
+      } catch (error) {
+        stop(environmentError(error, runsDir) ?? new BuildError(`expected to hand a run to the render worker, found ${describeError(error)}`, 2));
+        return;
+      }
+      if (inHand === 0) worker.disconnect();
+    };
+    handOut();
+    worker.on("message", (reply: WorkerReply) => {
+      inHand--;
+      if ("written" in reply) {
+        written += reply.written;
+        if (!failure) handOut();
+      } else stop(new BuildError(reply.error, reply.exitCode));
+    });
+    // A worker that started and then failed (killed before it read its run: EPIPE) is reported when it exits.
     worker.on("error", (error) => worker.pid === undefined && reject(new BuildError(`expected a render worker to start, found ${error.message}`, 2)));
     worker.on("exit", (code, signal) => {
-      if (reply && "written" in reply) resolvePromise(reply.written);
-      else if (reply) reject(new BuildError(reply.error, reply.exitCode));
+      if (failure) reject(failure);
+      else if (inHand === 0 && code === 0) resolvePromise(written);
       else reject(new BuildError(`expected the render worker (process ${worker.pid}) to write its pages, found it ended by ${signal ?? `exit status ${code}`}`, 2));
     });
-    worker.send(task);
   });
 }
 
 /**
- * Write the runs on every core: this process writes the first share with
- * the archive it holds, one worker process per further share loads the
- * archive from the saved parses and writes its own. Pages do not depend on
- * which process writes them, so the output is the same for any number of
- * workers. When one fails, the others are stopped.
+ * Write the runs on every core: this process writes the first run (the
+ * one-off pages among its pages) and then takes runs from a queue, as one
+ * worker process per further core does, so that no process waits while
+ * another has runs left. Pages do not depend on which process writes them,
+ * so the output is the same for any number of workers. When one fails,
+ * the others are stopped. The runs handed to the workers wait in `runsDir`.
  */
-export async function writeRuns(task: Omit<WorkerTask, "runs">, archive: Archive, runs: RenderSelection[], workers: number): Promise<number> {
-  const shares: RenderSelection[][] = Array.from({ length: Math.max(1, Math.min(workers, runs.length)) }, () => []);
-  runs.forEach((run, i) => shares[i % shares.length].push(run));
+export async function writeRuns(target: RunTarget, runsDir: string, archive: Archive, runs: RenderSelection[], workers: number): Promise<number> {
+  const queue = runs.slice(1);
   const kills: (() => void)[] = [];
-  const elsewhere = shares.slice(1).map((share) => writeRunsInWorker({ ...task, runs: share.map(specOf) }, (kill) => kills.push(kill)));
-  const all = [writeRunsHere(task.projectDir, task.out, archive, shares[0]), ...elsewhere];
+  mkdirSync(runsDir, { recursive: true });
+  const elsewhere = Array.from({ length: Math.max(0, Math.min(workers, runs.length) - 1) }, () => writeRunsInWorker(target, archive, queue, runsDir, (kill) => kills.push(kill)));
+  const here = async () => {
+    const collectGarbage = garbageCollector();
+    let written = 0;
+    for (let run: RenderSelection | undefined = runs[0]; run; run = queue.shift()) {
+      if (run !== runs[0]) collectGarbage();
+      written += await writePages(target.projectDir, target.out, { nav: archive.nav, archive, selection: run });
+      // The workers' answers wait for a turn of the event loop, which a run of Eleventy does not give: a worker with its runs written would wait idle.
+      await new Promise((resolvePromise) => setImmediate(resolvePromise));
+    }
+    return written;
+  };
+  const all = [here(), ...elsewhere];
   try {
     const counts = await Promise.all(all);
     return counts.reduce((sum, count) => sum + count, 0);
   } catch (error) {
+    // No process starts another run, and the workers stop now.
+    queue.length = 0;
     for (const kill of kills) kill();
-    // This process's own share cannot be stopped midway: nothing may write into the staging folder once the caller removes it.
+    // This process's own run cannot be stopped midway: nothing may write into the staging folder once the caller removes it.
     await Promise.allSettled(all);
     throw error;
+  } finally {
+    rmSync(runsDir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,4 @@
-import type { Article } from "./archive.js";
+import type { ArticlePage } from "./archive.js";
 import { dateTime } from "./dates.js";
 import { photoCrops, type Photo } from "./photos.js";
 import { absoluteUrl, type SiteMetadata } from "./site.js";
@@ -45,7 +45,7 @@ export function siteStructuredData(site: SiteMetadata): object[] {
  * schema.org data for an article page: the NewsArticle itself and the
  * BreadcrumbList that matches the visible breadcrumb Home > Section > headline.
  */
-export function articleStructuredData(article: Article, site: SiteMetadata): object[] {
+export function articleStructuredData(article: ArticlePage, site: SiteMetadata): object[] {
   const url = absoluteUrl(site, article.url);
   const published = dateTime(article.date);
   const newsArticle = {

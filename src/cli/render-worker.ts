@@ -1,25 +1,29 @@
-import { loadArchive } from "../archive.js";
+import { readFileSync, rmSync } from "node:fs";
 import { BuildError } from "../build-error.js";
 import { ContentError } from "../diagnostics.js";
-import { ParseCache } from "../load.js";
-import { selectionOf, writeRunsHere, type WorkerReply, type WorkerTask } from "../runs.js";
+import { garbageCollector, writePages, type WorkerReply, type WorkerRun } from "../runs.js";
 
-/** A render worker of the build: loads the archive from the build's saved parses and writes the runs it is given. */
-async function work(task: WorkerTask): Promise<WorkerReply> {
+/** A render worker of the build: writes each run it is sent, the pages' data in the run's file, and answers for each. */
+async function work({ projectDir, out, runFile }: WorkerRun): Promise<WorkerReply> {
   try {
-    const cache = new ParseCache();
-    cache.restore(task.parsesDir, task.code);
-    const archive = loadArchive(task.articlesDir, { cache, now: task.now, ledgerFile: task.ledgerFile });
-    return { written: await writeRunsHere(task.projectDir, task.out, archive, task.runs.map((spec) => selectionOf(archive, spec))) };
+    const run = JSON.parse(readFileSync(runFile, "utf8"));
+    rmSync(runFile);
+    return { written: await writePages(projectDir, out, run) };
   } catch (error) {
     if (error instanceof BuildError || error instanceof ContentError) return { error: error.message, exitCode: error.exitCode };
     return { error: `expected the render worker to write its pages, found ${(error as Error).stack ?? error}`, exitCode: 2 };
   }
 }
 
-// The build that started this worker ended (killed, or stopped by a signal): its pages are of no use.
-process.once("disconnect", () => process.exit(1));
-process.once("message", async (task: WorkerTask) => {
-  const reply = await work(task);
-  process.send!(reply, () => process.exit(0));
+const collectGarbage = garbageCollector();
+// Runs arrive while one is being written: they are written one after another, in the order sent.
+let queue = Promise.resolve();
+process.on("message", (run: WorkerRun) => {
+  queue = queue.then(async () => {
+    collectGarbage();
+    const reply = await work(run);
+    if (process.connected) process.send!(reply);
+  });
 });
+// The build disconnects once it has answers for every run it sent, or once it ended (killed, or stopped by a signal): its pages are then of no use.
+process.once("disconnect", () => process.exit(0));

@@ -1,19 +1,30 @@
 import type UserConfig from "@11ty/eleventy/UserConfig";
-import { loadArchive, type Archive } from "../archive.js";
+import { loadArchive, type Archive, type NavSection } from "../archive.js";
 import { photoCacheDir } from "../incremental.js";
 import { ParseCache } from "../load.js";
 import { writePhotos } from "../photos.js";
-import { renderData, type RenderSelection } from "../render-plan.js";
+import { everything, renderData, type RenderSelection } from "../render-plan.js";
 import { indexSite } from "../search.js";
 import { siteMetadata } from "../site.js";
 import { PATHS } from "../urls.js";
 
 /**
- * Where a run's archive comes from: a folder of articles, loaded anew on
- * every build so that the dev server picks up a new or edited article file;
- * or an archive the build loaded, of which the run writes a selection.
+ * One run of the build: the pages it writes and the sections every page
+ * names. Only a run that writes the one-off pages (home, sitemap…) needs
+ * the archive; a worker's runs come without it.
  */
-export type ArchiveSource = { articlesDir: string } | { archive: Archive; selection: RenderSelection };
+export interface RunSource {
+  selection: RenderSelection;
+  nav: NavSection[];
+  archive: Archive | null;
+}
+
+/**
+ * Where a run's pages come from: a folder of articles, loaded anew on
+ * every build so that the dev server picks up a new or edited article file;
+ * or a run of the build.
+ */
+export type ArchiveSource = { articlesDir: string } | RunSource;
 
 /**
  * The archive as global data:
@@ -26,31 +37,36 @@ export type ArchiveSource = { articlesDir: string } | { archive: Archive; select
 export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource): void {
   eleventyConfig.addGlobalData("paths", PATHS);
   eleventyConfig.addGlobalData("site", () => siteMetadata());
-  let archive: () => Archive;
-  let selection: RenderSelection | undefined;
+  let archive: () => Archive | null;
+  let nav: () => NavSection[];
+  let selection: () => RenderSelection;
   if ("articlesDir" in source) {
     eleventyConfig.addWatchTarget(`${source.articlesDir}/`);
     // Article files are data, read by the archive's own loader: a template dropped among them must never run.
     eleventyConfig.ignores.add(`${source.articlesDir}/**`);
     // Kept across the dev server's rebuilds: only files whose bytes changed are parsed again.
     const cache = new ParseCache();
-    archive = () => loadArchive(source.articlesDir, { cache });
+    const loaded = () => loadArchive(source.articlesDir, { cache });
+    archive = loaded;
+    nav = () => loaded().nav;
+    selection = () => everything(loaded());
     // The build makes the photos and the search index itself, after its runs; a plain Eleventy run, the dev server's, does it here.
     eleventyConfig.on("eleventy.after", async ({ directories }: { directories: { output: string } }) => {
-      const { photos, searchShards } = archive();
+      const { photos, searchShards } = loaded();
       await writePhotos(photos, photoCacheDir("."), directories.output);
       await indexSite(directories.output, searchShards);
     });
   } else {
     archive = () => source.archive;
-    selection = source.selection;
+    nav = () => source.nav;
+    selection = () => source.selection;
   }
   eleventyConfig.addGlobalData("archive", archive);
-  eleventyConfig.addGlobalData("nav", () => archive().nav);
-  eleventyConfig.addGlobalData("render", () => renderData(archive(), selection));
+  eleventyConfig.addGlobalData("nav", nav);
+  eleventyConfig.addGlobalData("render", () => renderData(selection()));
   // One rule for the pages written once per build (home, archive index, sitemap, search, 404, robots, stylesheet):
   // every template that does not paginate over `render`, whose lists the runs share out. A run that is not to write them skips them.
   eleventyConfig.addPreprocessor("once", "*", (data: { pagination?: { data?: string } }) =>
-    data.pagination?.data?.startsWith("render.") || selection?.once !== false ? undefined : false,
+    data.pagination?.data?.startsWith("render.") || selection().once ? undefined : false,
   );
 }
