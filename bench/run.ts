@@ -195,8 +195,15 @@ function snapshot(ref: string): string {
   return dir;
 }
 
-/** Ours without the search index unless `search`, as the bench's main figure measures the site alone. */
+/** The build's cache of the project: parses, manifests and photo renditions. */
+const cacheOf = (project: string) => join(project, "node_modules", ".cache", "news-archive");
+
+/**
+ * Ours without the search index unless `search`, as the bench's main figure measures the site alone.
+ * A full build starts from nothing, as Hugo's does: the saved parses of the run before are removed.
+ */
 function buildOurs(articles: string, out: string, full: boolean, options: Options, extra: string[] = [], search = false): Promise<Measurement> {
+  if (full) for (const file of ["files.json", "parses", "bodies"]) rmSync(join(cacheOf(options.project), file), { force: true });
   // ARCHIVE_SEARCH=off is what the configuration read before the CLI had a flag for it.
   const env = search || options.searchOff.length ? {} : { ARCHIVE_SEARCH: "off" };
   const args = ["--import", "tsx", "src/cli/build.ts", "--articles", articles, "--out", out, ...(search ? [] : options.searchOff), ...(full ? options.full : []), ...extra];
@@ -257,7 +264,7 @@ async function benchPhotos(n: number, archive: ArchivePaths, work: string, optio
   linkFiles(photos, articles);
   const out = join(work, "photos-out");
   log(`N=${n}: ours with ${count} photos, none made yet`);
-  rmSync(join(options.project, "node_modules", ".cache", "news-archive", "photos"), { recursive: true, force: true });
+  rmSync(join(cacheOf(options.project), "photos"), { recursive: true, force: true });
   const cold = await buildOurs(articles, out, true, options);
   log(`N=${n}: ours with ${count} photos, all made`);
   const warm = await buildOurs(articles, join(work, "photos-warm-out"), true, options);
@@ -319,13 +326,17 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
       baseline.push(
         await measure(PROJECT, "node", [ELEVENTY, `--config=${join(BENCH_DIR, "baseline", ".eleventy.js")}`, `--input=${relative(PROJECT, baselineSite)}`, `--output=${relative(PROJECT, baselineOut)}`, "--quiet"]),
       );
+      rmSync(baselineOut, { recursive: true, force: true });
     }
     log(`N=${n} run ${run}/${runs}: ours`);
     ours.push(await buildOurs(articles, oursOut, true, options));
     searchIncluded = existsSync(join(oursOut, "pagefind"));
     if (options.oneWorker) {
       log(`N=${n} run ${run}/${runs}: ours on one core`);
-      oneWorker.push(await buildOurs(articles, join(work, "one-worker-out"), true, options, options.oneWorker));
+      const oneWorkerOut = join(work, "one-worker-out");
+      oneWorker.push(await buildOurs(articles, oneWorkerOut, true, options, options.oneWorker));
+      // Outputs no later step reads go at once: a million articles' sites would not fit on the disk side by side.
+      rmSync(oneWorkerOut, { recursive: true, force: true });
     }
     if (pagefindAvailable && !searchIncluded) {
       log(`N=${n} run ${run}/${runs}: pagefind`);
@@ -345,6 +356,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
         log(`N=${n} run ${run}/${runs}: Pagefind CLI over Hugo's site`);
         hugoPagefind.push(await measure(PROJECT, "node", [PAGEFIND_CLI, "--site", hugoOut, "--silent"]));
       }
+      rmSync(hugoOut, { recursive: true, force: true });
     }
     if (checks) {
       rmSync(searchOut, { recursive: true, force: true });
@@ -533,7 +545,7 @@ function machine(project: string): string {
 function notes(rows: Row[], runs: number, options: Options): string {
   const lines = [
     `- runs per size: ${runs}, alternating baseline / ours; medians. Wall time of the whole command, peak RSS summed over its process tree (sampled every ${SAMPLE_MS} ms), CPU = user + system of the tree.`,
-    `- ours: \`node --import tsx src/cli/build.ts ${[...options.searchOff, ...options.full].join(" ")}\` into an empty folder (every page, feeds, sitemap), without the search index; Pagefind timed on its own over that output (bench/pagefind.ts).`,
+    `- ours: \`node --import tsx src/cli/build.ts ${[...options.searchOff, ...options.full].join(" ")}\` into an empty folder with no saved parses, as every full build here starts (every page, feeds, sitemap), without the search index; Pagefind timed on its own over that output (bench/pagefind.ts).`,
     "- ours on one core: the same full build with `--workers 1`; ours uses one worker process per core once it writes 5,000 pages or more.",
     "- baseline: bench/baseline/, a bare Eleventy 3 site (Markdown articles, Nunjucks layout, paginated section lists, year pages) over the same articles.",
     `- Hugo: ${HUGO ? execFileSync(HUGO, ["version"], { encoding: "utf8" }).trim() : "not installed (apt-get install hugo)"}, building bench/hugo/ (article pages at dated URLs, home, paginated section and year lists, its RSS and sitemap) over the same Markdown; then the Pagefind CLI over its output, articles only (data-pagefind-body).`,
