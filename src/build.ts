@@ -5,13 +5,12 @@ import { loadArchive, type Archive } from "./archive.js";
 import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache } from "./load.js";
-import { cacheDir, codeFingerprint, fingerprintInputs, forgetManifest, manifestPath, pageFingerprints, photoCacheDir, photoFingerprints, readManifest, shardFingerprints, unchangedPages, writeManifest } from "./incremental.js";
+import { cacheDir, codeFingerprint, forgetManifest, manifestPath, photoCacheDir, planBuild, readManifest, writeManifest } from "./plan.js";
 import { ledgerPath, writeLedger } from "./ledger.js";
-import { lock, tryLock, type Lock } from "./owner.js";
-import { commitPages, guardOutput, guardReplaceable, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";
+import { tryLock } from "./owner.js";
+import { commitPages, guardOutput, guardReplaceable, holdOutput, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";
 import { writePhotos } from "./photos.js";
-import { inRuns } from "./render-plan.js";
-import { PAGES_PER_RUN, writeRuns } from "./runs.js";
+import { runsOf, writeRuns } from "./runs.js";
 import { indexShards } from "./search.js";
 import { siteMetadata, type SiteMetadata } from "./site.js";
 import { writeStamp } from "./stamp.js";
@@ -34,10 +33,6 @@ export interface BuildOptions {
   /** The project folder holding `.eleventy.ts`, `content/` and `templates/`. */
   projectDir?: string;
 }
-
-// A worker costs a second or two to start and load the archive: a build
-// with fewer pages to write is faster in one process.
-const WORKERS_FROM_PAGES = 5000;
 
 export interface BuildResult {
   pages: number;
@@ -132,7 +127,8 @@ async function writing<T>(where: string, step: () => Promise<T> | T): Promise<T>
  * Build the site into a staging folder beside `out` and swap it in only
  * when everything succeeded, so a failed or interrupted build leaves the
  * previous site as it was. One build at a time writes a folder: a second
- * waits for the first.
+ * waits for the first. The pipeline: load the archive, plan what to write
+ * (plan.ts), write it in runs (runs.ts), then put it in place (output.ts).
  */
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
@@ -153,84 +149,28 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const manifest = manifestPath(projectDir, output.out);
   // The output folder is replaced as a whole: it must not hold the project or lie among its sources.
   guarded(() => guardOutput(output, projectDir, [articlesDir, join(projectDir, "content"), join(projectDir, "templates")], existsSync(manifest)));
-  // Signals are handled from before the lock is taken, so that no Ctrl-C leaves it behind.
-  let held: Lock | undefined;
-  // Ctrl-C waits while the new site is swapped or moved in; at any other moment the build stops at once, the live site as it was.
-  let committing = false;
-  let deferred: NodeJS.Signals | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (committing) {
-      deferred = signal;
-      return;
-    }
-    stop(signal);
-  };
-  const release = () => {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-    process.off("SIGHUP", onSignal);
-    // A commit cut short keeps its staged files for the next build to finish it.
-    if (held && !existsSync(output.journal)) rmSync(output.staging, { recursive: true, force: true });
-    if (held) rmSync(output.runs, { recursive: true, force: true });
-    held?.release();
-  };
-  // The signal is raised again once handled, to end the process as it would have without this handler.
-  const stop = (signal: NodeJS.Signals) => {
-    release();
-    process.kill(process.pid, signal);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  process.on("SIGHUP", onSignal);
-  try {
-    // `--out dist/site` in a fresh clone: the folders above the output are made, as for any output folder.
-    mkdirSync(dirname(output.live), { recursive: true });
-    held = await lock(output.lock, (holder) => console.error(`waiting for the build in process ${holder.pid} to finish writing ${output.out}`));
-  } catch (error) {
-    release();
-    throw environmentError(error, dirname(output.live)) ?? error;
-  }
+  const hold = await writing(dirname(output.live), () =>
+    holdOutput(output, (holder) => console.error(`waiting for the build in process ${holder.pid} to finish writing ${output.out}`)),
+  );
   try {
     const { mixed } = recover(output);
     const code = codeFingerprint(projectDir);
-    const parses = cacheDir(projectDir);
-    const now = Date.now();
-    const archive = await loadSaved(articlesDir, parses, code, now, ledgerFile);
+    const archive = await loadSaved(articlesDir, cacheDir(projectDir), code, Date.now(), ledgerFile);
     const search = options.search !== false;
-    const shards = search ? archive.searchShards : [];
-    const inputs = fingerprintInputs(archive, site, code);
-    const pages = pageFingerprints(archive, inputs);
-    const fingerprints = new Map([...pages, ...shardFingerprints(shards, inputs), ...photoFingerprints(archive)]);
-    const previous = options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest);
-    // Changed code or templates may change any file, or stop writing one: then everything is written anew.
-    const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : new Set<string>();
-    // The files each unchanged page or search index left in the output: one gone since (deleted by hand) is made again.
-    const keptFiles = new Map([...unchanged].map((url) => [url, pages.has(url) ? [outputPath(url).slice(1)] : previous!.files.filter((file) => file.startsWith(url.slice(1)))]));
-    for (const [url, files] of keptFiles) {
-      if (files.length === 0 || !files.every((file) => existsSync(join(output.live, file)))) {
-        unchanged.delete(url);
-        keptFiles.delete(url);
-      }
-    }
-    const incremental = previous !== undefined && unchanged.size > 0;
+    const plan = planBuild(archive, site, code, { search, live: output.live, previous: options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest) });
+    const { previous, kept } = plan;
     // A full build replaces every folder of the site: one it may not is found before the work, not after.
-    if (!incremental) guarded(() => guardReplaceable(output));
-    const changed = <T extends { url: string }>(items: T[]) => items.filter((item) => !unchanged.has(item.url));
-    const selection = { articles: changed(archive.articles), listPages: changed(archive.listPages), feeds: changed(archive.feeds), redirects: changed(archive.redirects), once: true };
+    if (!previous) guarded(() => guardReplaceable(output));
     const workers = options.workers ?? availableParallelism();
-    const toWrite = selection.articles.length + selection.listPages.length;
-    const pagesPerRun = options.pagesPerRun ?? PAGES_PER_RUN;
-    // A share for every core, once there are pages enough for a worker to pay.
-    const runSize = workers > 1 && toWrite >= WORKERS_FROM_PAGES ? Math.min(pagesPerRun, Math.ceil(toWrite / workers)) : pagesPerRun;
     let photosMade = 0;
     const written = await writing(output.staging, async () => {
       mkdirSync(output.staging, { recursive: true });
-      const count = await writeRuns({ projectDir, out: output.staging }, output.runs, archive, inRuns(selection, runSize), workers);
+      const count = await writeRuns({ projectDir, out: output.staging }, output.runs, archive, runsOf(plan.selection, workers, options.pagesPerRun), workers);
       writeStamp(output.staging, { siteUrl: site.url, search });
       // A photo already in the live site stays; the others are made (once per content, in the cache) and linked in.
-      photosMade = await reportingContent(() => writePhotos(changed(archive.photos), photoCacheDir(projectDir), output.staging));
+      photosMade = await reportingContent(() => writePhotos(plan.photos, photoCacheDir(projectDir), output.staging));
       // Only the shards whose pages changed are indexed again; pages left as they are in the live site are indexed from there.
-      await indexShards(changed(shards), (url) => join(unchanged.has(url) ? output.live : output.staging, outputPath(url)), output.staging, workers);
+      await indexShards(plan.shards, (url) => join(kept.has(url) ? output.live : output.staging, outputPath(url)), output.staging, workers);
       return count;
     });
     // Before the site shows a new URL, the ledger holds it: a URL published is never forgotten, and one written for a build that then failed is only redirected if its article moves.
@@ -239,20 +179,20 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     // Between changing the site and writing the new manifest there is none: a crash there costs a full build, never a stale page.
     forgetManifest(manifest);
     let files = staged;
-    if (incremental) {
-      const kept = new Set([...keptFiles.values()].flat());
+    if (previous) {
+      const keptFiles = new Set([...kept.values()].flat());
       const now = new Set(staged);
-      files = [...new Set([...staged, ...kept])].sort();
-      const removed = previous.files.filter((f) => !now.has(f) && !kept.has(f));
+      files = [...new Set([...staged, ...keptFiles])].sort();
+      const removed = previous.files.filter((f) => !now.has(f) && !keptFiles.has(f));
       guarded(() => {
         guardReplaceable(output, [...staged, ...removed]);
-        commitPages(output, staged, removed, (now) => (committing = now));
+        commitPages(output, staged, removed, hold.committing);
       });
-    } else await writing(output.live, () => swapIn(output, (now) => (committing = now)));
-    writeManifest(manifest, code, fingerprints, files);
+    } else await writing(output.live, () => swapIn(output, hold.committing));
+    writeManifest(manifest, code, plan.fingerprints, files);
     const removed = archive.redirects.filter((r) => r.to === null).length;
     return {
-      pages: written + [...unchanged].filter((url) => pages.has(url)).length,
+      pages: written + [...kept.keys()].filter((url) => plan.pages.has(url)).length,
       articles: archive.articles.length,
       written,
       ms: performance.now() - started,
@@ -267,8 +207,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     if (!existsSync(output.journal)) await removeWhenSettled(output.staging);
     throw error;
   } finally {
-    release();
-    if (deferred) process.kill(process.pid, deferred);
+    hold.release();
   }
 }
 

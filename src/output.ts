@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
+import { lock, type Owner } from "./owner.js";
 import { readStamp, STAMP_FILE } from "./stamp.js";
 
 /**
@@ -114,6 +115,61 @@ export function recover(output: Output): { mixed: boolean } {
   for (const aside of asides) if (existsSync(aside) && !existsSync(output.live)) renameSync(aside, output.live);
   for (const leftover of [output.aside, output.staging, output.journal, output.runs, ...legacy.map((entry) => join(parent, entry))]) rmSync(leftover, { recursive: true, force: true });
   return { mixed };
+}
+
+/** The output folder held by one build, until it lets go. */
+export interface Hold {
+  /** Tell whether the build is changing the live site: a signal then waits until it is done. */
+  committing(now: boolean): void;
+  /** Let go of the folder: its staging and run folders removed (not while a commit's journal needs them), the lock released, a deferred signal raised. */
+  release(): void;
+}
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Take the output folder for one build: wait for the lock, then hold it
+ * until `release`. Ctrl-C (or SIGTERM, SIGHUP) stops the build at once,
+ * the live site as it was, except while the new site is swapped or moved
+ * in: then it waits for that to end. The signal is raised again once
+ * handled, to end the process as it would have without a handler. Signals
+ * are handled from before the lock is taken, so that none leaves it behind.
+ */
+export async function holdOutput(output: Output, waiting: (holder: Owner) => void): Promise<Hold> {
+  let held: { release(): void } | undefined;
+  let committing = false;
+  let deferred: NodeJS.Signals | undefined;
+  const letGo = () => {
+    for (const signal of SIGNALS) process.off(signal, onSignal);
+    // A commit cut short keeps its staged files for the next build to finish it.
+    if (held && !existsSync(output.journal)) rmSync(output.staging, { recursive: true, force: true });
+    if (held) rmSync(output.runs, { recursive: true, force: true });
+    held?.release();
+  };
+  function onSignal(signal: NodeJS.Signals) {
+    if (committing) {
+      deferred = signal;
+      return;
+    }
+    letGo();
+    process.kill(process.pid, signal);
+  }
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  try {
+    // `--out dist/site` in a fresh clone: the folders above the output are made, as for any output folder.
+    mkdirSync(dirname(output.live), { recursive: true });
+    held = await lock(output.lock, waiting);
+  } catch (error) {
+    letGo();
+    throw error;
+  }
+  return {
+    committing: (now) => (committing = now),
+    release: () => {
+      letGo();
+      if (deferred) process.kill(process.pid, deferred);
+    },
+  };
 }
 
 /** Put the staged site in place of the live one: two renames, the only moment a kill must wait for. */

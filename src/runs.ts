@@ -8,7 +8,7 @@ import { pageData, type Archive } from "./archive.js";
 import { BuildError, describeError, environmentError, findCause } from "./build-error.js";
 import type { RunSource } from "./eleventy/archive-plugin.js";
 import { configureSite } from "./eleventy/site-config.js";
-import type { RenderSelection } from "./render-plan.js";
+import { inRuns, type RenderSelection } from "./plan.js";
 
 /*
  * The runs of a build: Eleventy writing a selection of pages into the
@@ -18,6 +18,16 @@ import type { RenderSelection } from "./render-plan.js";
 // Eleventy holds every page of a run in memory until the run ends: runs of
 // this many pages keep a large archive's build within a few hundred MB.
 export const PAGES_PER_RUN = 2500;
+
+// A worker costs a second or two to start: a build with fewer pages to
+// write is faster in one process.
+const WORKERS_FROM_PAGES = 5000;
+
+/** The runs of a selection: a share for every core once there are pages enough for a worker to pay, none over `pagesPerRun`. */
+export function runsOf(selection: RenderSelection, workers: number, pagesPerRun = PAGES_PER_RUN): RenderSelection[] {
+  const toWrite = selection.articles.length + selection.listPages.length;
+  return inRuns(selection, workers > 1 && toWrite >= WORKERS_FROM_PAGES ? Math.min(pagesPerRun, Math.ceil(toWrite / workers)) : pagesPerRun);
+}
 
 /**
  * A full garbage collection. V8 would rather grow the heap than collect what

@@ -3,7 +3,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSyn
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LINKED_FIELDS, loadArchive, type Article } from "../src/archive.js";
-import { codeFingerprint } from "../src/incremental.js";
+import { codeFingerprint } from "../src/plan.js";
 import { commitPages, outputFor, recover, siteFiles } from "../src/output.js";
 import { STAMP_FILE } from "../src/stamp.js";
 import { articlesWith, buildSite, CHILDCARE, fileHashes, PROJECT, rawExport, readPage, runCli, tempDir, type BuildRun } from "./helpers.js";

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { cacheDir, codeFingerprint, removeStale, siteCachePath } from "../incremental.js";
+import { cacheDir, codeFingerprint, removeStale, siteCachePath } from "../plan.js";
 import { runCheck } from "../check/index.js";
 import { formatReport } from "../check/report.js";
 import { ContentError } from "../diagnostics.js";

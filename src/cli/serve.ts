@@ -1,7 +1,7 @@
 import Eleventy from "@11ty/eleventy";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDir } from "../incremental.js";
+import { cacheDir } from "../plan.js";
 import { parseCommandLine, usageError } from "./args.js";
 
 const DEV_SITE = join(cacheDir("."), "dev-site");

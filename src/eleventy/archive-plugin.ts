@@ -1,9 +1,9 @@
 import type UserConfig from "@11ty/eleventy/UserConfig";
 import { loadArchive, type Archive, type NavSection } from "../archive.js";
-import { photoCacheDir } from "../incremental.js";
+import { photoCacheDir } from "../plan.js";
 import { ParseCache } from "../load.js";
 import { writePhotos } from "../photos.js";
-import { everything, renderData, type RenderSelection } from "../render-plan.js";
+import { everything, renderData, type RenderSelection } from "../plan.js";
 import { indexSite } from "../search.js";
 import { siteMetadata } from "../site.js";
 import { PATHS } from "../urls.js";
@@ -37,9 +37,7 @@ export type ArchiveSource = { articlesDir: string } | RunSource;
 export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource): void {
   eleventyConfig.addGlobalData("paths", PATHS);
   eleventyConfig.addGlobalData("site", () => siteMetadata());
-  let archive: () => Archive | null;
-  let nav: () => NavSection[];
-  let selection: () => RenderSelection;
+  let run: () => RunSource;
   if ("articlesDir" in source) {
     eleventyConfig.addWatchTarget(`${source.articlesDir}/`);
     // Article files are data, read by the archive's own loader: a template dropped among them must never run.
@@ -47,26 +45,23 @@ export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource)
     // Kept across the dev server's rebuilds: only files whose bytes changed are parsed again.
     const cache = new ParseCache();
     const loaded = () => loadArchive(source.articlesDir, { cache });
-    archive = loaded;
-    nav = () => loaded().nav;
-    selection = () => everything(loaded());
+    run = () => {
+      const archive = loaded();
+      return { archive, nav: archive.nav, selection: everything(archive) };
+    };
     // The build makes the photos and the search index itself, after its runs; a plain Eleventy run, the dev server's, does it here.
     eleventyConfig.on("eleventy.after", async ({ directories }: { directories: { output: string } }) => {
       const { photos, searchShards } = loaded();
       await writePhotos(photos, photoCacheDir("."), directories.output);
       await indexSite(directories.output, searchShards);
     });
-  } else {
-    archive = () => source.archive;
-    nav = () => source.nav;
-    selection = () => source.selection;
-  }
-  eleventyConfig.addGlobalData("archive", archive);
-  eleventyConfig.addGlobalData("nav", nav);
-  eleventyConfig.addGlobalData("render", () => renderData(selection()));
+  } else run = () => source;
+  eleventyConfig.addGlobalData("archive", () => run().archive);
+  eleventyConfig.addGlobalData("nav", () => run().nav);
+  eleventyConfig.addGlobalData("render", () => renderData(run().selection));
   // One rule for the pages written once per build (home, archive index, sitemap, search, 404, robots, stylesheet):
   // every template that does not paginate over `render`, whose lists the runs share out. A run that is not to write them skips them.
   eleventyConfig.addPreprocessor("once", "*", (data: { pagination?: { data?: string } }) =>
-    data.pagination?.data?.startsWith("render.") || selection().once ? undefined : false,
+    data.pagination?.data?.startsWith("render.") || run().selection.once ? undefined : false,
   );
 }

@@ -1,13 +1,13 @@
 import { hash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
-import { LINKED_FIELDS, type Archive, type ArticleLink, type SearchShard } from "./archive.js";
+import { LINKED_FIELDS, type Archive, type ArticleLink, type ArticlePage, type Feed, type ListPage, type Redirect, type SearchShard } from "./archive.js";
 import { LEDGER_FILE } from "./ledger.js";
 import type { SiteMetadata } from "./site.js";
-import { PATHS } from "./urls.js";
+import { outputPath, PATHS } from "./urls.js";
 
 /**
- * Incremental builds. Every article page, list page and feed gets a
+ * The plan of a build: which pages it writes. Every article page, list page and feed gets a
  * fingerprint of all it is made from: its own item of the site model, the
  * shared inputs every page sees (site metadata, navigation, fixed URLs) and
  * the code and templates. A build writes only the pages whose fingerprint
@@ -174,4 +174,105 @@ export function writeManifest(path: string, code: string, fingerprints: Map<stri
 
 export function forgetManifest(path: string): void {
   rmSync(path, { force: true });
+}
+
+/**
+ * Which pages one Eleventy run writes. A full build writes every page in a
+ * few runs of bounded size (Eleventy holds every page of a run in memory);
+ * an incremental build writes only the pages whose inputs changed.
+ */
+export interface RenderSelection {
+  articles: ArticlePage[];
+  listPages: ListPage[];
+  feeds: Feed[];
+  /** The pages at URLs the archive published before: redirects, and removed articles' notices. */
+  redirects: Redirect[];
+  /** Whether the run writes the one-off pages: home, archive index, sitemap, search, 404, robots, stylesheet. */
+  once: boolean;
+}
+
+/** What the page templates paginate over. */
+export interface RenderData {
+  articles: ArticlePage[];
+  listPages: ListPage[];
+  feeds: Feed[];
+  redirects: Redirect[];
+}
+
+export function everything(archive: Archive): RenderSelection {
+  return { articles: archive.articles, listPages: archive.listPages, feeds: archive.feeds, redirects: archive.redirects, once: true };
+}
+
+export function renderData(selection: RenderSelection): RenderData {
+  return {
+    articles: selection.articles,
+    listPages: selection.listPages,
+    feeds: selection.feeds,
+    redirects: selection.redirects,
+  };
+}
+
+/** Split a selection into runs of at most `size` pages; the feeds, redirects and one-off pages go with the first. */
+export function inRuns(selection: RenderSelection, size: number): RenderSelection[] {
+  const runs: RenderSelection[] = [];
+  const pages = [...selection.articles.map((a) => ({ article: a })), ...selection.listPages.map((p) => ({ listPage: p }))];
+  for (let start = 0; start < pages.length || runs.length === 0; start += size) {
+    const part = pages.slice(start, start + size);
+    runs.push({
+      articles: part.flatMap((p) => ("article" in p ? [p.article] : [])),
+      listPages: part.flatMap((p) => ("listPage" in p ? [p.listPage] : [])),
+      feeds: runs.length === 0 ? selection.feeds : [],
+      // Small pages of no content, which cost next to nothing.
+      redirects: runs.length === 0 ? selection.redirects : [],
+      once: selection.once && runs.length === 0,
+    });
+  }
+  return runs;
+}
+
+/** What a build writes, and what it leaves as the previous build wrote it. */
+export interface BuildPlan {
+  /** The fingerprint of every page, search index and photo folder, for the manifest the build leaves. */
+  fingerprints: Map<string, string>;
+  /** The article and list pages, feeds and redirects: those the site's page count is made of. */
+  pages: Set<string>;
+  /** The previous build's manifest, when this build writes only what changed; otherwise it writes everything. */
+  previous: Manifest | undefined;
+  /** What the previous build left in the live site that stays as it is, by URL: the files of each unchanged page, index and photo folder. */
+  kept: Map<string, string[]>;
+  /** The pages the runs write. */
+  selection: RenderSelection;
+  /** The search indexes and photos to make. */
+  shards: SearchShard[];
+  photos: Archive["photos"];
+}
+
+/**
+ * Plan a build over the live site: everything when told (`full`), when
+ * there is no previous build or its code differs, otherwise only the pages,
+ * indexes and photos whose fingerprint changed or whose files are missing
+ * from the live site (deleted by hand).
+ */
+export function planBuild(archive: Archive, site: SiteMetadata, code: string, { search, live, previous }: { search: boolean; live: string; previous: Manifest | undefined }): BuildPlan {
+  const shards = search ? archive.searchShards : [];
+  const inputs = fingerprintInputs(archive, site, code);
+  const pages = pageFingerprints(archive, inputs);
+  const fingerprints = new Map([...pages, ...shardFingerprints(shards, inputs), ...photoFingerprints(archive)]);
+  // Changed code or templates may change any file, or stop writing one: then everything is written anew.
+  const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : new Set<string>();
+  const kept = new Map<string, string[]>();
+  for (const url of unchanged) {
+    const files = pages.has(url) ? [outputPath(url).slice(1)] : previous!.files.filter((file) => file.startsWith(url.slice(1)));
+    if (files.length > 0 && files.every((file) => existsSync(join(live, file)))) kept.set(url, files);
+  }
+  const changed = <T extends { url: string }>(items: T[]) => items.filter((item) => !kept.has(item.url));
+  return {
+    fingerprints,
+    pages: new Set(pages.keys()),
+    previous: kept.size > 0 ? previous : undefined,
+    kept,
+    selection: { articles: changed(archive.articles), listPages: changed(archive.listPages), feeds: changed(archive.feeds), redirects: changed(archive.redirects), once: true },
+    shards: changed(shards),
+    photos: changed(archive.photos),
+  };
 }
