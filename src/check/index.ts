@@ -11,7 +11,7 @@ import { checkRedirects } from "./redirects.js";
 import { checkSearchIndex } from "./search.js";
 import { checkXml } from "./xml.js";
 import type { Problem } from "./problem.js";
-import { readSite } from "./site.js";
+import { readSite, takeFacts } from "./site.js";
 
 export type { Problem } from "./problem.js";
 
@@ -84,13 +84,14 @@ function collapseRepeats(problems: Problem[]): Problem[] {
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const archive = loadArchive(options.articlesDir, { cache: options.parses, ledgerFile: options.ledgerFile });
   const facts = new PageFactsStore(options.factsFile, archive, !options.full);
-  const site = readSite(resolve(options.siteDir), facts);
-  facts.save();
-  const pages = site.files.filter((f) => f.facts);
+  const site = readSite(resolve(options.siteDir));
+  const pages = site.files.filter((f) => f.kind === "html");
   // html-validate's time grows faster than a page's size (11 s at 8 MB): a huge page is left to the other rules, and said so.
   const [validated, tooLarge] = [pages.filter((p) => p.source.length <= MAX_VALIDATED_CHARS), pages.filter((p) => p.source.length > MAX_VALIDATED_CHARS)];
-  // Validation runs on worker threads while this one checks links and content.
+  // Validation runs on worker threads while this one takes the pages' facts and checks links and content.
   const validation = validatePages(validated, options.keptFile, !options.full);
+  takeFacts(site, facts);
+  facts.save();
   const links = checkLinks(site, options.siteUrl);
   let problems = [...links.problems];
   problems.push(...checkContent(site, archive, links.linksFrom, facts), ...checkRedirects(site, archive, options.siteUrl), ...checkSearchIndex(site, archive), ...checkXml(site));

@@ -17,9 +17,9 @@ export interface SiteFile {
   source: string;
   /** The parsed xml files. */
   doc: Document | null;
-  /** What the checks read from an html page. */
+  /** What the checks read from an html page, once taken (see takeFacts). */
   facts: PageFacts | null;
-  /** Every `id` and `<a name>` of an html page. */
+  /** Every `id` and `<a name>` of an html page, once its facts are taken. */
   ids: Set<string>;
   /** The HTML a feed carries as escaped text, with the URL its links are relative to. */
   embedded: { doc: Document; base: string }[];
@@ -61,29 +61,27 @@ function listFiles(dir: string): string[] {
 }
 
 /**
- * Read every file of a built site once, parse its xml files and take the
- * facts of its html pages from `facts`; Pagefind's index, the library's
- * files rather than the site's text, is listed but not read.
+ * Read every file of a built site once and parse its xml files; Pagefind's
+ * index, the library's files rather than the site's text, is listed but
+ * not read.
  */
-export function readSite(dir: string, facts: PageFactsStore): BuiltSite {
+export function readSite(dir: string): BuiltSite {
   const files = listFiles(dir).map((path): SiteFile => {
     const file = join(dir, path);
     const kind = path.startsWith(SEARCH_INDEX_URL) ? "other" : kindOf(path);
     const source = kind === "other" ? "" : readFileSync(file, "utf8");
     const url = urlOfPath(path);
     const doc = kind === "xml" ? parseXml(source) : null;
-    const pageFacts = kind === "html" ? facts.factsOf(url, source) : null;
-    return {
-      url,
-      path,
-      file,
-      kind,
-      source,
-      doc,
-      facts: pageFacts,
-      ids: new Set(pageFacts?.ids),
-      embedded: doc ? embeddedHtml(doc, url) : [],
-    };
+    return { url, path, file, kind, source, doc, facts: null, ids: new Set(), embedded: doc ? embeddedHtml(doc, url) : [] };
   });
   return { dir, files, byPath: new Map(files.map((f) => [f.path, f])) };
+}
+
+/** Take the facts of the site's html pages from `facts`, which the link and content rules read. */
+export function takeFacts(site: BuiltSite, facts: PageFactsStore): void {
+  for (const file of site.files) {
+    if (file.kind !== "html") continue;
+    file.facts = facts.factsOf(file.url, file.source);
+    file.ids = new Set(file.facts.ids);
+  }
 }
