@@ -57,41 +57,29 @@ export interface BuildResult {
  * parses will do. They only spare later work, so a cache folder this user
  * may not write, or a full disk, costs time and not the build.
  */
-function saveParsesAlone(cache: ParseCache, dir: string, code: string): boolean {
+function saveParsesAlone(cache: ParseCache, dir: string, code: string): void {
   try {
     mkdirSync(dir, { recursive: true });
     const taken = tryLock(join(dir, "parses.lock"));
-    if (!("release" in taken)) return false;
+    if (!("release" in taken)) return;
     try {
       cache.save(dir, code);
-      return true;
     } finally {
       taken.release();
     }
   } catch (error) {
     if (!environmentError(error, dir)) throw error;
-    return false;
   }
 }
 
-/**
- * The archive, its parses saved for the workers and the next build. A load
- * that parsed most files anew (a first build, or one after a code change)
- * holds every file's text, bodies and all; once the parses are saved it is
- * loaded again from them, as a worker loads it, so that this process too
- * reads a body only when its page is written. A load of a few new files
- * is kept: loading again would cost more than their text.
- */
+/** The archive, from the parses saved by the build before where its files are unchanged; its parses saved for the next build. */
 async function loadSaved(articlesDir: string, parses: string, code: string, now: number, ledgerFile: string): Promise<Archive> {
   const cache = new ParseCache();
   cache.restore(parses, code);
   // Content errors are reported before Eleventy starts, once, in file:line form.
   const archive = await reportingContent(() => loadArchive(articlesDir, { cache, now, ledgerFile }));
-  if (!saveParsesAlone(cache, parses, code) || cache.parsedAnew * 2 < archive.articles.length) return archive;
-  const saved = new ParseCache();
-  saved.restore(parses, code);
-  // A file edited since the first load is read again, and may be bad now.
-  return reportingContent(() => loadArchive(articlesDir, { cache: saved, now, ledgerFile }));
+  saveParsesAlone(cache, parses, code);
+  return archive;
 }
 
 /** Run `step`, turning what it finds wrong with the output folder into a build error. */

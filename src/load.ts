@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeFileSync, writeSync, type Stats } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join, posix, relative, resolve, sep } from "node:path";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
@@ -112,14 +113,79 @@ const BODIES_FILE = "bodies";
 
 type SavedParse = [key: string, headlineLine: number, fields: Omit<ArticleRecord, "body">, url: string, summary: string, bodyStart: number, bodyBytes: number];
 
-/** A record restored from the saved parses. Its body, most of what it holds, is read from the file only when asked for. */
+/** Where bodies are read from: the saved bodies file, or the bodies this process parsed. */
+interface Bodies {
+  read(start: number, bytes: number): string;
+}
+
+function readText(fd: number, start: number, bytes: number): string {
+  const buffer = Buffer.allocUnsafe(bytes);
+  readSync(fd, buffer, 0, bytes, start);
+  return buffer.toString("utf8");
+}
+
+/** The saved bodies file, by a descriptor open for as long as the process runs: saving anew replaces the file, leaving this one as it was. */
+function savedBodies(fd: number): Bodies {
+  return { read: (start, bytes) => readText(fd, start, bytes) };
+}
+
+// Bodies are written out in blocks of about this many bytes: a write per body would cost a large archive minutes on a slow disk.
+const WRITE_BLOCK_BYTES = 1 << 20;
+
+/**
+ * The bodies of the files this process parsed, written out as they are
+ * parsed so that a first load of a large archive never holds them all. A
+ * file of its own, removed from its folder as soon as it is made: records
+ * read it by descriptor, and the system frees it with the process, however
+ * the process ends. Where no temporary file can be made, bodies stay in
+ * memory.
+ */
+class BodySpill implements Bodies {
+  #fd: number | undefined;
+  #size = 0;
+  #block: Buffer[] = [];
+  #blockBytes = 0;
+
+  /** Where `body` went, or null to keep it in memory. */
+  add(body: string): { start: number; bytes: number } | null {
+    if (this.#fd === undefined) {
+      const path = join(tmpdir(), `news-archive-bodies-${process.pid}-${randomUUID()}`);
+      try {
+        this.#fd = openSync(path, "wx+", 0o600);
+        unlinkSync(path);
+      } catch {
+        return null;
+      }
+    }
+    const bytes = Buffer.from(body, "utf8");
+    const start = this.#size + this.#blockBytes;
+    this.#block.push(bytes);
+    this.#blockBytes += bytes.length;
+    if (this.#blockBytes >= WRITE_BLOCK_BYTES) this.#flush();
+    return { start, bytes: bytes.length };
+  }
+
+  read(start: number, bytes: number): string {
+    if (start + bytes > this.#size) this.#flush();
+    return readText(this.#fd!, start, bytes);
+  }
+
+  #flush(): void {
+    if (this.#blockBytes === 0) return;
+    writeSync(this.#fd!, Buffer.concat(this.#block, this.#blockBytes), 0, this.#blockBytes, this.#size);
+    this.#size += this.#blockBytes;
+    this.#block = [];
+    this.#blockBytes = 0;
+  }
+}
+
+/** A record whose body, most of what it holds, is read from a file only when asked for. */
 class SavedRecord extends RecordFields {
-  readonly #bodies: number;
+  readonly #bodies: Bodies;
   readonly #start: number;
   readonly #bytes: number;
 
-  /** `bodies` is a descriptor of the bodies file, open for as long as the process runs: saving anew replaces the file, leaving this one as it was. */
-  constructor(fields: Omit<ArticleRecord, "body">, bodies: number, start: number, bytes: number) {
+  constructor(fields: Omit<ArticleRecord, "body">, bodies: Bodies, start: number, bytes: number) {
     super(fields);
     this.#bodies = bodies;
     this.#start = start;
@@ -128,10 +194,13 @@ class SavedRecord extends RecordFields {
 
   // Read anew each time rather than kept: a page shows a body once or twice a build, and a large archive's bodies would fill memory.
   get body(): string {
-    const bytes = Buffer.allocUnsafe(this.#bytes);
-    readSync(this.#bodies, bytes, 0, this.#bytes, this.#start);
-    return bytes.toString("utf8");
+    return this.#bodies.read(this.#start, this.#bytes);
   }
+}
+
+/** The record's fields without its body. */
+function fieldsOf(record: ArticleRecord): Omit<ArticleRecord, "body"> {
+  return Object.fromEntries(RECORD_FIELDS.map((field) => [field, record[field]])) as Omit<ArticleRecord, "body">;
 }
 
 function firstLine(bytes: Buffer): { value: unknown; end: number } {
@@ -241,8 +310,8 @@ export class ParseCache {
   #lastLoad: { keys: string[]; files: [string, Seen][] } = { keys: [], files: [] };
   // Whether anything was parsed that a saved cache does not hold yet.
   #unsaved = false;
-  /** Files parsed by this cache rather than restored: each of their records holds its file's text, body and all. */
-  parsedAnew = 0;
+  /** The bodies of the files parsed here rather than restored. */
+  readonly #spill = new BodySpill();
   #saved: { dir: string; code: string; generation: string; keys: Set<string> } | undefined;
   /** What the last load's records and URL ledger were made into (the site model), which a load of the very same gives again. */
   lastModel: { records: SourcedRecord[]; ledger: unknown; model: unknown } | undefined;
@@ -253,9 +322,14 @@ export class ParseCache {
     if (!entry) {
       const result = parseFile(bytes, name);
       const { record } = result;
-      this.#parsed.set(key, (entry = record ? { result, url: articleUrl(record), summary: excerpt(firstParagraph(record.body)) } : { result, url: "", summary: "" }));
+      if (record) {
+        // Copied through JSON: a field or summary cut from the file's text by V8 would keep the whole text alive.
+        const [fields, url, summary] = JSON.parse(JSON.stringify([fieldsOf(record), articleUrl(record), excerpt(firstParagraph(record.body))])) as [Omit<ArticleRecord, "body">, string, string];
+        const spilled = this.#spill.add(record.body);
+        entry = { result: spilled ? { ...result, record: new SavedRecord(fields, this.#spill, spilled.start, spilled.bytes) } : result, url, summary };
+      } else entry = { result, url: "", summary: "" };
+      this.#parsed.set(key, entry);
       this.#unsaved = true;
-      this.parsedAnew++;
     }
     return { key, result: entry.result };
   }
@@ -288,6 +362,7 @@ export class ParseCache {
       }
       generation = savedGeneration;
       const bodiesSize = fstatSync(bodies).size;
+      const saved = savedBodies(bodies);
       const lines = heads.toString("utf8", first.end + 1);
       for (let start = 0; start < lines.length; ) {
         const end = lines.indexOf("\n", start);
@@ -295,7 +370,7 @@ export class ParseCache {
         const [key, headlineLine, fields, url, summary, bodyStart, bodyBytes] = JSON.parse(lines.slice(start, end)) as SavedParse;
         if (bodyStart + bodyBytes > bodiesSize) throw new Error("a body cut short");
         keys.add(key);
-        if (!this.#parsed.has(key)) this.#parsed.set(key, { result: { record: new SavedRecord(fields, bodies, bodyStart, bodyBytes), headlineLine, problems: [] }, url, summary });
+        if (!this.#parsed.has(key)) this.#parsed.set(key, { result: { record: new SavedRecord(fields, saved, bodyStart, bodyBytes), headlineLine, problems: [] }, url, summary });
         start = end + 1;
       }
       whole = true;
@@ -337,18 +412,26 @@ export class ParseCache {
         writeSync(bodies, `${JSON.stringify(generation)}\n`);
       }
       let bodyStart = fstatSync(bodies).size;
+      // Written a block at a time, each block's bodies before its parses: a parse is never saved before its body.
+      let block: { bodies: Buffer[]; heads: string[]; bytes: number } = { bodies: [], heads: [], bytes: 0 };
+      const writeBlock = () => {
+        writeSync(bodies, Buffer.concat(block.bodies, block.bytes));
+        writeSync(heads, block.heads.join(""));
+        block = { bodies: [], heads: [], bytes: 0 };
+      };
       for (const key of live) {
         if (keys.has(key)) continue;
         const { result, url, summary } = this.#parsed.get(key)!;
         const record = result.record!;
-        const fields = Object.fromEntries(RECORD_FIELDS.map((field) => [field, record[field]])) as SavedParse[2];
         const body = Buffer.from(record.body, "utf8");
-        // The body first: a parse is never saved before its body.
-        writeSync(bodies, body);
-        writeSync(heads, `${JSON.stringify([key, result.headlineLine ?? 1, fields, url, summary, bodyStart, body.length] satisfies SavedParse)}\n`);
+        block.bodies.push(body);
+        block.heads.push(`${JSON.stringify([key, result.headlineLine ?? 1, fieldsOf(record), url, summary, bodyStart, body.length] satisfies SavedParse)}\n`);
+        block.bytes += body.length;
         bodyStart += body.length;
         keys.add(key);
+        if (block.bytes >= WRITE_BLOCK_BYTES) writeBlock();
       }
+      writeBlock();
     } finally {
       closeSync(heads);
       closeSync(bodies);

@@ -1,9 +1,9 @@
 import { readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { ParseCache } from "../src/load.js";
-import { RECORD_FIELDS } from "../src/record.js";
+import { ParseCache, parseFile } from "../src/load.js";
+import { RECORD_FIELDS, type ArticleRecord } from "../src/record.js";
 import { articlesWith, CHILDCARE, SEED_FILES, tempDir } from "./helpers.js";
 
 /** A fresh cache, as a new build process has. */
@@ -11,9 +11,31 @@ function freshLoader(): ParseCache {
   return new ParseCache();
 }
 
-function plain(loaded: ReturnType<ParseCache["load"]>) {
-  return loaded.records.map(({ record, ...rest }) => ({ ...rest, record: { ...Object.fromEntries(RECORD_FIELDS.map((f) => [f, record[f]])), body: record.body } }));
+function plainRecord(record: ArticleRecord) {
+  return { ...Object.fromEntries(RECORD_FIELDS.map((f) => [f, record[f]])), body: record.body };
 }
+
+function plain(loaded: ReturnType<ParseCache["load"]>) {
+  return loaded.records.map(({ record, ...rest }) => ({ ...rest, record: plainRecord(record) }));
+}
+
+describe("a first load", () => {
+  it("gives the records a parse of each file gives, the bodies written out as they are parsed or, with no temporary folder, kept", () => {
+    const articles = articlesWith({ "childcare.txt": CHILDCARE });
+    const files = freshLoader().load(articles).records.map(({ file }) => resolve(file));
+    const parsed = files.map((file) => plainRecord(parseFile(readFileSync(file), basename(file)).record!));
+    const tmpdir = process.env.TMPDIR;
+    const useTmpdir = (folder: string | undefined) => (folder === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = folder));
+    try {
+      for (const folder of [tmpdir, join(tempDir("gone-"), "missing")]) {
+        useTmpdir(folder);
+        expect(freshLoader().load(articles).records.map(({ record }) => plainRecord(record))).toEqual(parsed);
+      }
+    } finally {
+      useTmpdir(tmpdir);
+    }
+  });
+});
 
 describe("the saved parses", () => {
   it("give a later process the records, summaries and content keys a fresh parse gives", async () => {
