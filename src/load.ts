@@ -137,29 +137,33 @@ const WRITE_BLOCK_BYTES = 1 << 20;
  * parsed so that a first load of a large archive never holds them all. A
  * file of its own, removed from its folder as soon as it is made: records
  * read it by descriptor, and the system frees it with the process, however
- * the process ends. Where no temporary file can be made, bodies stay in
- * memory.
+ * the process ends. Where no temporary file can be made, or the temporary
+ * folder fills up, bodies stay in memory from then on.
  */
 class BodySpill implements Bodies {
   #fd: number | undefined;
+  #failed = false;
   #size = 0;
-  #block: Buffer[] = [];
+  /** Bodies not written yet, where they go in the file. */
+  #block: { start: number; bytes: Buffer }[] = [];
   #blockBytes = 0;
 
   /** Where `body` went, or null to keep it in memory. */
   add(body: string): { start: number; bytes: number } | null {
+    if (this.#failed) return null;
     if (this.#fd === undefined) {
       const path = join(tmpdir(), `news-archive-bodies-${process.pid}-${randomUUID()}`);
       try {
         this.#fd = openSync(path, "wx+", 0o600);
         unlinkSync(path);
       } catch {
+        this.#failed = true;
         return null;
       }
     }
     const bytes = Buffer.from(body, "utf8");
     const start = this.#size + this.#blockBytes;
-    this.#block.push(bytes);
+    this.#block.push({ start, bytes });
     this.#blockBytes += bytes.length;
     if (this.#blockBytes >= WRITE_BLOCK_BYTES) this.#flush();
     return { start, bytes: bytes.length };
@@ -167,13 +171,21 @@ class BodySpill implements Bodies {
 
   read(start: number, bytes: number): string {
     if (start + bytes > this.#size) this.#flush();
-    return readText(this.#fd!, start, bytes);
+    if (start < this.#size) return readText(this.#fd!, start, bytes);
+    // A block the temporary folder had no room for.
+    return this.#block.find((body) => body.start === start)!.bytes.toString("utf8");
   }
 
   #flush(): void {
-    if (this.#blockBytes === 0) return;
-    writeSync(this.#fd!, Buffer.concat(this.#block, this.#blockBytes), 0, this.#blockBytes, this.#size);
-    this.#size += this.#blockBytes;
+    if (this.#blockBytes === 0 || this.#failed) return;
+    const block = Buffer.concat(this.#block.map((body) => body.bytes), this.#blockBytes);
+    try {
+      if (writeSync(this.#fd!, block, 0, block.length, this.#size) < block.length) throw new Error("a short write");
+    } catch {
+      this.#failed = true;
+      return;
+    }
+    this.#size += block.length;
     this.#block = [];
     this.#blockBytes = 0;
   }
