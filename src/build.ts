@@ -180,7 +180,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     writeManifest(manifest, code, plan.fingerprints, files);
     const removed = archive.redirects.filter((r) => r.to === null).length;
     return {
-      pages: written + [...kept.keys()].filter((url) => plan.pages.has(url)).length,
+      pages: written + plan.keptPages,
       articles: archive.articles.length,
       written,
       ms: performance.now() - started,

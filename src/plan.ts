@@ -7,13 +7,13 @@ import type { SiteMetadata } from "./site.js";
 import { outputPath, PATHS } from "./urls.js";
 
 /**
- * The plan of a build: which pages it writes. Every article page, list page and feed gets a
- * fingerprint of all it is made from: its own item of the site model, the
- * shared inputs every page sees (site metadata, navigation, fixed URLs) and
- * the code and templates. A build writes only the pages whose fingerprint
- * changed, leaves the others as they are in the previous output, and always
- * writes the one-off pages (home, archive index, sitemap…), so its output is
- * the same as a full build's.
+ * The plan of a build: which pages it writes. Every article page, list
+ * page and feed gets a fingerprint of all it is made from: its own item of
+ * the site model, the shared inputs every page sees (site metadata,
+ * navigation, fixed URLs) and the code and templates. A build writes only
+ * the pages whose fingerprint changed, leaves the others as they are in
+ * the previous output, and always writes the one-off pages (home, archive
+ * index, sitemap…), so its output is the same as a full build's.
  */
 
 const MANIFEST_VERSION = 6;
@@ -74,7 +74,7 @@ interface FingerprintInputs {
   keyOf: Map<string, string>;
 }
 
-export function fingerprintInputs(archive: Archive, site: SiteMetadata, code: string): FingerprintInputs {
+function fingerprintInputs(archive: Archive, site: SiteMetadata, code: string): FingerprintInputs {
   return {
     shared: sha(code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS)),
     keyOf: new Map(archive.articles.map((article) => [article.url, `${article.contentKey} ${article.id} ${article.photo ? `${article.photo.hash} ${article.photo.alt}` : ""}`])),
@@ -86,7 +86,7 @@ export function fingerprintInputs(archive: Archive, site: SiteMetadata, code: st
  * page is its own key and those of the articles it links to, a list page or
  * feed the keys of the articles it lists.
  */
-export function pageFingerprints(archive: Archive, { shared, keyOf }: FingerprintInputs): Map<string, string> {
+function pageFingerprints(archive: Archive, { shared, keyOf }: FingerprintInputs): Map<string, string> {
   const keyOfLink = (link: string | ArticleLink | null) => (link === null ? "" : keyOf.get(typeof link === "string" ? link : link.url)!);
   const fingerprints = new Map<string, string>();
   for (const article of archive.articles) {
@@ -111,17 +111,17 @@ export function pageFingerprints(archive: Archive, { shared, keyOf }: Fingerprin
  * new article that changes its neighbours' "More from" lists re-indexes its
  * own shard and not theirs.
  */
-export function shardFingerprints(shards: SearchShard[], { shared, keyOf }: FingerprintInputs): Map<string, string> {
+function shardFingerprints(shards: SearchShard[], { shared, keyOf }: FingerprintInputs): Map<string, string> {
   return new Map(shards.map((shard) => [shard.url, sha(shared, ...shard.articles.flatMap((url) => [url, keyOf.get(url)!]))]));
 }
 
 /** The fingerprint of each photo's folder of renditions: its content hash, which names the folder, says it all. */
-export function photoFingerprints(archive: Archive): Map<string, string> {
+function photoFingerprints(archive: Archive): Map<string, string> {
   return new Map(archive.photos.map((photo) => [photo.url, photo.hash]));
 }
 
 /** URLs of the pages unchanged since the previous build, whose files stay as they are. */
-export function unchangedPages(fingerprints: Map<string, string>, previous: Manifest): Set<string> {
+function unchangedPages(fingerprints: Map<string, string>, previous: Manifest): Set<string> {
   return new Set([...fingerprints].filter(([url, fingerprint]) => previous.pages[url] === fingerprint).map(([url]) => url));
 }
 
@@ -230,12 +230,25 @@ export function inRuns(selection: RenderSelection, size: number): RenderSelectio
   return runs;
 }
 
+/** The files of `sorted` (a manifest's, in code unit order) that start with `prefix`: they lie side by side, found by halving. */
+function filesUnder(sorted: string[], prefix: string): string[] {
+  let low = 0;
+  for (let high = sorted.length; low < high; ) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] < prefix) low = mid + 1;
+    else high = mid;
+  }
+  let end = low;
+  while (end < sorted.length && sorted[end].startsWith(prefix)) end++;
+  return sorted.slice(low, end);
+}
+
 /** What a build writes, and what it leaves as the previous build wrote it. */
 export interface BuildPlan {
   /** The fingerprint of every page, search index and photo folder, for the manifest the build leaves. */
   fingerprints: Map<string, string>;
-  /** The article and list pages, feeds and redirects: those the site's page count is made of. */
-  pages: Set<string>;
+  /** How many of the article and list pages, feeds and redirects stay as they are. */
+  keptPages: number;
   /** The previous build's manifest, when this build writes only what changed; otherwise it writes everything. */
   previous: Manifest | undefined;
   /** What the previous build left in the live site that stays as it is, by URL: the files of each unchanged page, index and photo folder. */
@@ -261,14 +274,18 @@ export function planBuild(archive: Archive, site: SiteMetadata, code: string, { 
   // Changed code or templates may change any file, or stop writing one: then everything is written anew.
   const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : new Set<string>();
   const kept = new Map<string, string[]>();
+  let keptPages = 0;
   for (const url of unchanged) {
-    const files = pages.has(url) ? [outputPath(url).slice(1)] : previous!.files.filter((file) => file.startsWith(url.slice(1)));
-    if (files.length > 0 && files.every((file) => existsSync(join(live, file)))) kept.set(url, files);
+    const page = pages.has(url);
+    const files = page ? [outputPath(url).slice(1)] : filesUnder(previous!.files, url.slice(1));
+    if (files.length === 0 || !files.every((file) => existsSync(join(live, file)))) continue;
+    kept.set(url, files);
+    if (page) keptPages++;
   }
   const changed = <T extends { url: string }>(items: T[]) => items.filter((item) => !kept.has(item.url));
   return {
     fingerprints,
-    pages: new Set(pages.keys()),
+    keptPages,
     previous: kept.size > 0 ? previous : undefined,
     kept,
     selection: { articles: changed(archive.articles), listPages: changed(archive.listPages), feeds: changed(archive.feeds), redirects: changed(archive.redirects), once: true },
