@@ -4,6 +4,8 @@ import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, rea
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { median } from "./median.js";
+import { measureSearchPage, type SearchPageFigures } from "./search-page.js";
 import { BENCH_DIR, PHOTO_SHARE, WORK_DIR, ensureArchive, ensurePhotos, type ArchivePaths } from "./generate.js";
 
 /**
@@ -105,12 +107,6 @@ function measure(cwd: string, command: string, args: string[], env: NodeJS.Proce
     });
   });
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** The median of one figure over a step's runs, or null when the step did not run. */
 function medianOf(runs: Measurement[], figure: "ms" | "peakRss" | "cpuS"): number | null {
@@ -240,6 +236,8 @@ interface Row {
   /** `npm run check` over the full build, with `--full`, then after the one-article rebuild. */
   checkFull: number | null;
   checkIncremental: number | null;
+  /** The search page over the full build with search, and over one index of the same articles. */
+  searchPage: SearchPageFigures | null;
   photos: PhotoRow | null;
 }
 
@@ -312,6 +310,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   const checkFull: Measurement[] = [];
   const checkIncremental: Measurement[] = [];
   let searchIncluded = false;
+  let searchPage: SearchPageFigures | null = null;
   let hugoFailure: string | null = null;
   for (let run = 1; run <= runs; run++) {
     // Each full build starts from nothing: no previous output to reuse.
@@ -364,6 +363,10 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
       searchFull.push(await buildOurs(articles, searchOut, true, options, [], true));
       log(`N=${n} run ${run}/${runs}: full check`);
       checkFull.push(await checkOurs(articles, searchOut, options, ["--full"]));
+      if (run === 1) {
+        log(`N=${n}: the search page in Chromium`);
+        searchPage = await measureSearchPage(searchOut, PAGEFIND_CLI);
+      }
     }
     // The incremental case: the N-article site is in place, one article arrives.
     log(`N=${n} run ${run}/${runs}: ours + 1 article`);
@@ -407,6 +410,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     searchIdentical: checks ? treeDifferences(searchOut, reference) : [],
     checkFull: wallSeconds(checkFull),
     checkIncremental: wallSeconds(checkIncremental),
+    searchPage,
     photos: options.large ? null : await benchPhotos(n, archive, work, options, log),
   };
 }
@@ -488,6 +492,9 @@ function searchTable(rows: Row[]): string {
     "full check / full build",
     "check after +1 s",
     "check after +1 / full check",
+    "search page: first result ms",
+    "/ one index",
+    "requests by then (one index)",
   ];
   return markdownTable(
     header,
@@ -507,6 +514,9 @@ function searchTable(rows: Row[]): string {
         ratio(r.checkFull, r.searchFull),
         fixed(r.checkIncremental),
         ratio(r.checkIncremental, r.checkFull),
+        r.searchPage === null ? "n/a" : r.searchPage.ms.toFixed(0),
+        r.searchPage === null ? "n/a" : ratio(r.searchPage.ms, r.searchPage.oneIndexMs),
+        r.searchPage === null ? "n/a" : `${r.searchPage.requests} (${r.searchPage.oneIndexRequests})`,
       ];
     }),
   );
@@ -551,6 +561,7 @@ function notes(rows: Row[], runs: number, options: Options): string {
     `- Hugo: ${HUGO ? execFileSync(HUGO, ["version"], { encoding: "utf8" }).trim() : "not installed (apt-get install hugo)"}, building bench/hugo/ (article pages at dated URLs, home, paginated section and year lists, its RSS and sitemap) over the same Markdown; then the Pagefind CLI over its output, articles only (data-pagefind-body).`,
     "- ours with search: the same full build with its search index (one Pagefind index per year, the newest month apart); +1 article: the incremental build with search after one article arrives, compared by hash, index included, with a full build of the same N+1 articles.",
     "- full check: `npm run check -- SITE --full` over the full build with search; check after +1: `npm run check` over the site after the +1 rebuild, reusing the findings kept for unchanged pages.",
+    "- search page: `/search/?q=harbin` over the full build with search, in Chromium with a 100 ms round trip and 10 Mbit/s, loaded afresh 3 times (medians): the time until the first result shows and the requests made by then (each shard's files, and all of a results page's fragments at once); one index: the same page over one Pagefind index of the whole site, made by the Pagefind CLI.",
     `- photos: the same archive with a 1200 × 800 JPEG beside one article in ${PHOTO_SHARE}, built once per size without search: first with the photo cache emptied (every photo made: AVIF, WebP and JPEG in four widths, three crops), then into another folder with every photo made, then with one more article with its photo (the incremental build makes that one), compared by hash with a full build of the same.`,
     "- incremental: one newest article added to the N-article archive and the site rebuilt over the N-article output (no `--full`); its output is compared by hash with a full build of the same N+1 articles into an empty folder. The N article files are older than 2 s when ours first builds them, as a newsroom's are: the build trusts unchanged size, times and inode of such files, and reads again those changed within 2 s of a build.",
   ];
