@@ -5,7 +5,7 @@ import { loadArchive, type Archive } from "./archive.js";
 import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache } from "./load.js";
-import { cacheDir, codeFingerprint, forgetManifest, manifestPath, photoCacheDir, planBuild, readManifest, writeManifest } from "./plan.js";
+import { cacheDir, codeFingerprint, parserFingerprint, forgetManifest, manifestPath, photoCacheDir, planBuild, readManifest, writeManifest } from "./plan.js";
 import { ledgerPath, writeLedger } from "./ledger.js";
 import { tryLock } from "./owner.js";
 import { commitPages, guardOutput, guardReplaceable, holdOutput, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";
@@ -57,13 +57,13 @@ export interface BuildResult {
  * parses will do. They only spare later work, so a cache folder this user
  * may not write, or a full disk, costs time and not the build.
  */
-function saveParsesAlone(cache: ParseCache, dir: string, code: string): void {
+function saveParsesAlone(cache: ParseCache, dir: string, parser: string): void {
   try {
     mkdirSync(dir, { recursive: true });
     const taken = tryLock(join(dir, "parses.lock"));
     if (!("release" in taken)) return;
     try {
-      cache.save(dir, code);
+      cache.save(dir, parser);
     } finally {
       taken.release();
     }
@@ -73,12 +73,12 @@ function saveParsesAlone(cache: ParseCache, dir: string, code: string): void {
 }
 
 /** The archive, from the parses saved by the build before where its files are unchanged; its parses saved for the next build. */
-async function loadSaved(articlesDir: string, parses: string, code: string, now: number, ledgerFile: string): Promise<Archive> {
+async function loadSaved(articlesDir: string, parses: string, parser: string, now: number, ledgerFile: string): Promise<Archive> {
   const cache = new ParseCache();
-  cache.restore(parses, code);
+  cache.restore(parses, parser);
   // Content errors are reported before Eleventy starts, once, in file:line form.
   const archive = await reportingContent(() => loadArchive(articlesDir, { cache, now, ledgerFile }));
-  saveParsesAlone(cache, parses, code);
+  saveParsesAlone(cache, parses, parser);
   return archive;
 }
 
@@ -143,7 +143,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   try {
     const { mixed } = recover(output);
     const code = codeFingerprint(projectDir);
-    const archive = await loadSaved(articlesDir, cacheDir(projectDir), code, Date.now(), ledgerFile);
+    const archive = await loadSaved(articlesDir, cacheDir(projectDir), parserFingerprint(projectDir), Date.now(), ledgerFile);
     const search = options.search !== false;
     const plan = planBuild(archive, site, code, { search, live: output.live, previous: options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest) });
     const { previous, kept } = plan;

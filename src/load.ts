@@ -102,7 +102,7 @@ const TIMESTAMP_GRAIN_MS = 2000;
  *   body (headline line, the record's other fields, URL and summary) and
  *   where the body lies in `bodies`, which holds the bodies as they are.
  * A rebuild reads the bodies of the few pages it writes and no others, and
- * appends only the few new parses. The code fingerprint heads `files.json`
+ * appends only the few new parses. The parser fingerprint heads `files.json`
  * and `parses`, whose parses other code would not give; a generation, drawn
  * anew whenever `bodies` is written anew, heads `parses` and `bodies`, so a
  * pair from two saves is never read together.
@@ -324,7 +324,7 @@ export class ParseCache {
   #unsaved = false;
   /** The bodies of the files parsed here rather than restored. */
   readonly #spill = new BodySpill();
-  #saved: { dir: string; code: string; generation: string; keys: Set<string> } | undefined;
+  #saved: { dir: string; parser: string; generation: string; keys: Set<string> } | undefined;
   /** What the last load's records and URL ledger were made into (the site model), which a load of the very same gives again. */
   lastModel: { records: SourcedRecord[]; ledger: unknown; model: unknown } | undefined;
 
@@ -353,10 +353,10 @@ export class ParseCache {
   }
 
   /**
-   * Seed the caches from what an earlier build with the same code saved, so a
+   * Seed the caches from what an earlier build with the same parser saved, so a
    * rebuild of a large archive reads and parses only the files that changed.
    */
-  restore(dir: string, code: string): void {
+  restore(dir: string, parser: string): void {
     const keys = new Set<string>();
     let generation: string;
     // Whether the saved parses were read to their end: only then are later parses appended to them.
@@ -364,11 +364,11 @@ export class ParseCache {
     try {
       const heads = readFileSync(join(dir, PARSES_FILE));
       const first = firstLine(heads);
-      const [savedCode, savedGeneration] = first.value as [string, string];
+      const [savedParser, savedGeneration] = first.value as [string, string];
       const bodies = openSync(join(dir, BODIES_FILE), "r");
       const bodiesHead = Buffer.alloc(JSON.stringify(savedGeneration).length + 1);
       readSync(bodies, bodiesHead, 0, bodiesHead.length, 0);
-      if (savedCode !== code || firstLine(bodiesHead).value !== savedGeneration) {
+      if (savedParser !== parser || firstLine(bodiesHead).value !== savedGeneration) {
         closeSync(bodies);
         return;
       }
@@ -390,10 +390,10 @@ export class ParseCache {
       // No cache yet, or one cut short by a killed build: what came before the cut still counts.
     }
     if (keys.size === 0) return;
-    this.#saved = whole ? { dir, code, generation: generation!, keys } : undefined;
+    this.#saved = whole ? { dir, parser, generation: generation!, keys } : undefined;
     try {
-      const files = JSON.parse(readFileSync(join(dir, FILES_FILE), "utf8")) as { code: string; files: [string, Seen][] };
-      if (files.code === code) for (const [path, seen] of files.files) if (keys.has(seen.key)) this.#seenFiles.set(path, seen);
+      const files = JSON.parse(readFileSync(join(dir, FILES_FILE), "utf8")) as { parser: string; files: [string, Seen][] };
+      if (files.parser === parser) for (const [path, seen] of files.files) if (keys.has(seen.key)) this.#seenFiles.set(path, seen);
     } catch {
       // Without it, every file is read once more.
     }
@@ -403,13 +403,13 @@ export class ParseCache {
    * Save what the last load parsed that is not saved yet, and the metadata of
    * its files. Processes that may save at the same time must take turns.
    */
-  save(dir: string, code: string): void {
+  save(dir: string, parser: string): void {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, FILES_FILE), JSON.stringify({ code, files: this.#lastLoad.files }));
+    writeFileSync(join(dir, FILES_FILE), JSON.stringify({ parser, files: this.#lastLoad.files }));
     const live = this.#lastLoad.keys;
     // Appending while most saved parses are still of use; otherwise writing anew without the dead ones.
     const saved = this.#saved;
-    const append = saved?.dir === dir && saved.code === code && saved.keys.size <= 2 * live.length;
+    const append = saved?.dir === dir && saved.parser === parser && saved.keys.size <= 2 * live.length;
     if (append && !this.#unsaved) return;
     this.#unsaved = false;
     const generation = append ? saved!.generation : randomUUID();
@@ -420,7 +420,7 @@ export class ParseCache {
     const bodies = openSync(bodiesPath, append ? "a" : "w");
     try {
       if (!append) {
-        writeSync(heads, `${JSON.stringify([code, generation])}\n`);
+        writeSync(heads, `${JSON.stringify([parser, generation])}\n`);
         writeSync(bodies, `${JSON.stringify(generation)}\n`);
       }
       let bodyStart = fstatSync(bodies).size;
@@ -452,7 +452,7 @@ export class ParseCache {
       renameSync(bodiesPath, join(dir, BODIES_FILE));
       renameSync(parsesPath, join(dir, PARSES_FILE));
     }
-    this.#saved = { dir, code, generation, keys };
+    this.#saved = { dir, parser, generation, keys };
   }
 
   /** Read every article of a folder, collecting the problems of all bad files. */

@@ -41,24 +41,40 @@ function filesBelow(dir: string): string[] {
     .sort();
 }
 
+/** The project's own code and dependencies: everything a parse of an article file is made by. */
+function sourceFiles(projectDir: string): string[] {
+  return [
+    join(projectDir, "package-lock.json"),
+    // The check shapes no page: its kept findings have a key of their own (check/facts.ts).
+    ...filesBelow(join(projectDir, "src")).filter((file) => !file.startsWith(join(projectDir, "src", "check") + sep)),
+  ];
+}
+
+function fingerprintOf(projectDir: string, files: string[]): string {
+  return sha(...files.flatMap((file) => [file.slice(projectDir.length), existsSync(file) ? readFileSync(file, "utf8") : ""]));
+}
+
 /** A fingerprint of everything besides the articles that shapes the output: code, templates, page templates, dependencies. */
 export function codeFingerprint(project: string): string {
   // Absolute, so that the build's and the check's fingerprints agree however each names the project folder.
   const projectDir = resolve(project);
   const contentDir = join(projectDir, "content");
-  const files = [
+  return fingerprintOf(projectDir, [
     join(projectDir, ".eleventy.ts"),
-    join(projectDir, "package-lock.json"),
-    // The check shapes no page: its kept findings have a key of their own (check/facts.ts).
-    ...filesBelow(join(projectDir, "src")).filter((file) => !file.startsWith(join(projectDir, "src", "check") + sep)),
+    ...sourceFiles(projectDir),
     ...filesBelow(join(projectDir, "templates")),
     ...readdirSync(contentDir, { withFileTypes: true })
       // The ledger is data: what it changes (redirects) has fingerprints of its own.
       .filter((entry) => entry.isFile() && !entry.name.startsWith(LEDGER_FILE))
       .map((entry) => join(contentDir, entry.name))
       .sort(),
-  ];
-  return sha(...files.flatMap((file) => [file.slice(projectDir.length), existsSync(file) ? readFileSync(file, "utf8") : ""]));
+  ]);
+}
+
+/** A fingerprint of what parses article files, which keys the saved parses: a template edit leaves them good. */
+export function parserFingerprint(project: string): string {
+  const projectDir = resolve(project);
+  return fingerprintOf(projectDir, sourceFiles(projectDir));
 }
 
 /**

@@ -3,7 +3,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSyn
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LINKED_FIELDS, loadArchive, type Article } from "../src/archive.js";
-import { codeFingerprint } from "../src/plan.js";
+import { codeFingerprint, parserFingerprint } from "../src/plan.js";
 import { commitPages, outputFor, recover, siteFiles } from "../src/output.js";
 import { STAMP_FILE } from "../src/stamp.js";
 import { articlesWith, buildSite, CHILDCARE, fileHashes, PROJECT, rawExport, readPage, runCli, tempDir, type BuildRun } from "./helpers.js";
@@ -50,18 +50,23 @@ function indexFiles(out: string): Record<string, string> {
   return Object.fromEntries(shards.map((shard) => [shard, String(statSync(join(out, "pagefind", shard, "pagefind-entry.json")).ino)]));
 }
 
-describe("the code fingerprint", () => {
+describe("the code and parser fingerprints", () => {
   it("changes with the code and templates that shape pages, not with the check's", () => {
     const project = tempDir("fingerprint-");
     for (const part of ["src", "templates", "content", ".eleventy.ts", "package-lock.json"]) cpSync(join(PROJECT, part), join(project, part), { recursive: true });
     const before = codeFingerprint(project);
+    const parserBefore = parserFingerprint(project);
     appendFileSync(join(project, "src", "check", "links.ts"), "\n// a comment\n");
     expect(codeFingerprint(project)).toBe(before);
     appendFileSync(join(project, "templates", "layouts", "article.njk"), "\n");
+    appendFileSync(join(project, "content", "search.njk"), "\n");
     expect(codeFingerprint(project)).not.toBe(before);
+    // A template shapes pages, not parses: the saved parses stay good.
+    expect(parserFingerprint(project)).toBe(parserBefore);
     const templated = codeFingerprint(project);
     appendFileSync(join(project, "src", "urls.ts"), "\n// a comment\n");
     expect(codeFingerprint(project)).not.toBe(templated);
+    expect(parserFingerprint(project)).not.toBe(parserBefore);
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { cacheDir, codeFingerprint, removeStale, siteCachePath } from "../plan.js";
+import { cacheDir, parserFingerprint, removeStale, siteCachePath } from "../plan.js";
 import { runCheck } from "../check/index.js";
 import { formatReport } from "../check/report.js";
 import { ContentError } from "../diagnostics.js";
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
     if (existsSync(cacheDir("."))) for (const kind of ["check-findings", "check-pages"]) removeStale(cacheDir("."), kind);
     // The records are read through the parses the last build saved, as a rebuild reads them.
     const parses = new ParseCache();
-    parses.restore(cacheDir("."), codeFingerprint("."));
+    parses.restore(cacheDir("."), parserFingerprint("."));
     result = await runCheck({ siteDir, articlesDir: values.articles!, siteUrl, external: values.external, keptFile, factsFile, full: values.full, parses, ledgerFile: values.ledger });
   } catch (error) {
     if (!(error instanceof ContentError)) throw error;
