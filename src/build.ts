@@ -14,7 +14,6 @@ import { runsOf, writeRuns } from "./runs.js";
 import { indexShards } from "./search.js";
 import { siteMetadata, type SiteMetadata } from "./site.js";
 import { writeStamp } from "./stamp.js";
-import { outputPath } from "./urls.js";
 
 export interface BuildOptions {
   /** Where the finished site goes; replaced only when the whole build succeeded. */
@@ -158,7 +157,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       // A photo already in the live site stays; the others are made (once per content, in the cache) and linked in.
       photosMade = await reportingContent(() => writePhotos(plan.photos, photoCacheDir(projectDir), output.staging));
       // Only the shards whose pages changed are indexed again; pages left as they are in the live site are indexed from there.
-      await indexShards(plan.shards, (url) => join(kept.has(url) ? output.live : output.staging, outputPath(url)), output.staging, workers);
+      await indexShards(plan.shards, (url) => (kept.has(url) ? output.live : output.staging), output.staging, workers);
       return count;
     });
     // Before the site shows a new URL, the ledger holds it: a URL published is never forgotten, and one written for a build that then failed is only redirected if its article moves.

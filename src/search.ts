@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,7 +30,8 @@ function pagefindError(stderr: string, where: string): Error {
 /**
  * Run the Pagefind CLI, which reads pages in parallel and costs a third less
  * than its Node API. It starts in `cwd`, a folder of this build's own, so
- * that no `pagefind.yml` of wherever the build was started changes the index.
+ * that no configuration file of wherever the build was started changes the
+ * index.
  */
 function runPagefind(args: string[], cwd: string, output: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
@@ -61,27 +62,48 @@ async function inParallel(tasks: (() => Promise<void>)[], limit: number): Promis
 }
 
 /**
- * Index each shard's articles, from the file `fileOf` gives for each URL (an
- * incremental build passes unchanged pages from the live site), into
- * `siteDir`. The pages are gathered by hard links into a folder laid out as
- * the site is, so that Pagefind sees each at its own URL and nothing else.
+ * A Pagefind glob matching these pages' files and no others: a brace list of
+ * their paths. An article's URL is made of its date and slug, which hold
+ * none of the glob's special characters; they are escaped all the same.
  */
-export async function indexShards(shards: SearchShard[], fileOf: (url: string) => string, siteDir: string, parallel = availableParallelism()): Promise<void> {
+function globOf(urls: string[]): string {
+  return `{${urls.map((url) => outputPath(url).slice(1).replace(/[{}[\]*?()<>:,$]/g, (c) => `\\${c}`)).join(",")}}`;
+}
+
+/**
+ * Index each shard's articles into `siteDir`, from the site folder that
+ * `rootOf` names for each URL (an incremental build passes unchanged pages
+ * from the live site). Pagefind reads a shard's pages where they are when
+ * one folder holds them all, told by a glob which ones; otherwise they are
+ * gathered by hard links into a folder laid out as the site is, so that
+ * Pagefind sees each at its own URL. The glob comes in a `pagefind.json`
+ * of a folder of the build's own, where Pagefind starts.
+ */
+export async function indexShards(shards: SearchShard[], rootOf: (url: string) => string, siteDir: string, parallel = availableParallelism()): Promise<void> {
+  // Absolute: Pagefind starts in a folder of its own.
+  const out = resolve(siteDir);
   const tasks = shards.map((shard, i) => async () => {
-    const tree = join(siteDir, `.search-${i}`);
+    const own = join(out, `.search-${i}`);
     try {
-      for (const url of shard.articles) {
-        const [file, target] = [fileOf(url), join(tree, outputPath(url))];
-        mkdirSync(dirname(target), { recursive: true });
-        try {
-          linkSync(file, target);
-        } catch {
-          copyFileSync(file, target);
+      const roots = new Set(shard.articles.map(rootOf));
+      let pages = resolve([...roots][0]);
+      if (roots.size > 1) {
+        pages = join(own, "site");
+        for (const url of shard.articles) {
+          const [file, target] = [join(rootOf(url), outputPath(url)), join(pages, outputPath(url))];
+          mkdirSync(dirname(target), { recursive: true });
+          try {
+            linkSync(file, target);
+          } catch {
+            copyFileSync(file, target);
+          }
         }
       }
-      await writeIndex(["--site", tree], tree, join(siteDir, shard.url));
+      mkdirSync(own, { recursive: true });
+      writeFileSync(join(own, "pagefind.json"), JSON.stringify({ glob: globOf(shard.articles) }));
+      await writeIndex(["--site", pages], own, join(out, shard.url));
     } finally {
-      rmSync(tree, { recursive: true, force: true });
+      rmSync(own, { recursive: true, force: true });
     }
   });
   await inParallel(tasks, parallel);
@@ -89,8 +111,6 @@ export async function indexShards(shards: SearchShard[], fileOf: (url: string) =
 
 /** Index a whole site the dev server built, in place of the index it had. */
 export async function indexSite(dir: string, shards: SearchShard[]): Promise<void> {
-  // Eleventy names its output relative to the working folder, and Pagefind runs in the site's own.
-  const siteDir = resolve(dir);
-  rmSync(join(siteDir, SEARCH_INDEX_URL), { recursive: true, force: true });
-  await indexShards(shards, (url) => join(siteDir, outputPath(url)), siteDir);
+  rmSync(join(dir, SEARCH_INDEX_URL), { recursive: true, force: true });
+  await indexShards(shards, () => dir, dir);
 }
