@@ -184,8 +184,8 @@ describe("one build at a time, owned by a process and not by a process id", () =
 
   it("takes over a lock of a build killed and left a zombie", async () => {
     if (!can("read process start times from /proc", () => currentOwner().started !== null)) return;
-    // `sleep 0` ends at once and its parent, now `sleep 30`, never reaps it.
-    const parent = spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 30"]);
+    // `sleep 0.5` ends after its parent has become `sleep 30`, which never reaps it; one that ended before could be reaped by the shell.
+    const parent = spawn("sh", ["-c", "sleep 0.5 & echo $!; exec sleep 30"]);
     try {
       const zombie = Number(await new Promise<string>((done) => parent.stdout.once("data", (d: Buffer) => done(d.toString()))));
       for (let i = 0; i < 100 && !readFileSync(`/proc/${zombie}/stat`, "utf8").includes(") Z "); i++) await new Promise((r) => setTimeout(r, 20));
