@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
-import { Worker } from "node:worker_threads";
 import { HtmlValidate, StaticConfigLoader, version, type ConfigData, type ResolvedConfig } from "html-validate";
+import { inThread } from "../threads.js";
 import type { Problem } from "./problem.js";
 import type { SiteFile } from "./site.js";
 
@@ -67,23 +67,11 @@ const PAGES_FOR_A_WORKER = 50;
 // Pages to validate for each further worker thread, up to one per core.
 const PAGES_PER_WORKER = 400;
 const WORKER = new URL("./html-worker.ts", import.meta.url);
-// A worker thread does not inherit the main thread's TypeScript loader: it registers tsx itself, then loads the worker.
-const WORKER_BOOT = `(async () => { (await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})).register(); await import(${JSON.stringify(WORKER.href)}); })();`;
 
 /** Validate sources on worker threads, about evenly shared. */
 async function validateInWorkers(sources: { file: string; source: string }[], workers: number): Promise<Finding[][]> {
   const shares = Array.from({ length: workers }, (_, i) => sources.filter((_, j) => j % workers === i));
-  const answers = await Promise.all(
-    shares.map(
-      (share) =>
-        new Promise<Finding[][]>((resolvePromise, reject) => {
-          const worker = new Worker(WORKER_BOOT, { eval: true, workerData: share });
-          worker.once("message", (findings: Finding[][]) => resolvePromise(findings));
-          worker.once("error", reject);
-          worker.once("exit", (code) => code !== 0 && reject(new Error(`html-validate worker ended with exit status ${code}`)));
-        }),
-    ),
-  );
+  const answers = await Promise.all(shares.map((share) => inThread<Finding[][]>(WORKER, share)));
   const findings: Finding[][] = [];
   sources.forEach((_, j) => findings.push(answers[j % workers][Math.floor(j / workers)]));
   return findings;
