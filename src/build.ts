@@ -75,6 +75,7 @@ function saveParsesAlone(cache: ParseCache, dir: string, parser: string): void {
 async function loadSaved(articlesDir: string, parses: string, parser: string, now: number, ledgerFile: string): Promise<Archive> {
   const cache = new ParseCache();
   cache.restore(parses, parser);
+  await cache.prime(articlesDir);
   // Content errors are reported before Eleventy starts, once, in file:line form.
   const archive = await reportingContent(() => loadArchive(articlesDir, { cache, now, ledgerFile }));
   saveParsesAlone(cache, parses, parser);

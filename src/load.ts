@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { basename, join, posix, relative, resolve, sep } from "node:path";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
@@ -11,6 +11,7 @@ import { PHOTO_EXTENSIONS, photoUrl, readPicture, type Photo, type PictureFile }
 import { within } from "./output.js";
 import { RECORD_FIELDS, RecordFields, type ArticleRecord, type ParseResult } from "./record.js";
 import { compareText } from "./text.js";
+import { inThread } from "./threads.js";
 import { articleUrl } from "./urls.js";
 
 /** The articles folder of a project. */
@@ -132,6 +133,18 @@ function savedBodies(fd: number): Bodies {
 // Bodies are written out in blocks of about this many bytes: a write per body would cost a large archive minutes on a slow disk.
 const WRITE_BLOCK_BYTES = 1 << 20;
 
+/** A temporary file, removed from its folder as soon as it is made, or undefined when none can be made. */
+function spillFile(): number | undefined {
+  const path = join(tmpdir(), `news-archive-bodies-${process.pid}-${randomUUID()}`);
+  try {
+    const fd = openSync(path, "wx+", 0o600);
+    unlinkSync(path);
+    return fd;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The bodies of the files this process parsed, written out as they are
  * parsed so that a first load of a large archive never holds them all. A
@@ -143,6 +156,12 @@ const WRITE_BLOCK_BYTES = 1 << 20;
 class BodySpill implements Bodies {
   #fd: number | undefined;
   #failed = false;
+
+  /** In a file of its own, or in `fd`, a file another thread made. */
+  constructor(fd?: number) {
+    this.#fd = fd;
+  }
+
   #size = 0;
   /** Bodies not written yet, where they go in the file. */
   #block: { start: number; bytes: Buffer }[] = [];
@@ -151,15 +170,10 @@ class BodySpill implements Bodies {
   /** Where `body` went, or null to keep it in memory. */
   add(body: string): { start: number; bytes: number } | null {
     if (this.#failed) return null;
+    this.#fd ??= spillFile();
     if (this.#fd === undefined) {
-      const path = join(tmpdir(), `news-archive-bodies-${process.pid}-${randomUUID()}`);
-      try {
-        this.#fd = openSync(path, "wx+", 0o600);
-        unlinkSync(path);
-      } catch {
-        this.#failed = true;
-        return null;
-      }
+      this.#failed = true;
+      return null;
     }
     const bytes = Buffer.from(body, "utf8");
     const start = this.#size + this.#blockBytes;
@@ -167,6 +181,12 @@ class BodySpill implements Bodies {
     this.#blockBytes += bytes.length;
     if (this.#blockBytes >= WRITE_BLOCK_BYTES) this.#flush();
     return { start, bytes: bytes.length };
+  }
+
+  /** Write out what waits, for another thread to read: how many bytes the file holds (bodies past them stayed in memory). */
+  handOver(): number {
+    this.#flush();
+    return this.#size;
   }
 
   read(start: number, bytes: number): string {
@@ -297,6 +317,52 @@ function withoutExtension(name: string): string {
   return name.slice(0, name.lastIndexOf("."));
 }
 
+/** One file's parse as the cache holds it, the fields and summary copied out of the file's text; a well-formed record's fields apart, and where its body went in `spill` (null: it stayed in memory). */
+function parseSpilled(bytes: Uint8Array, name: string, spill: BodySpill): { parsed: Parsed; fields: Omit<ArticleRecord, "body"> | null; spilled: { start: number; bytes: number } | null } {
+  const result = parseFile(bytes, name);
+  const { record } = result;
+  if (!record) return { parsed: { result, url: "", summary: "" }, fields: null, spilled: null };
+  // Copied through JSON: a field or summary cut from the file's text by V8 would keep the whole text alive.
+  const [fields, url, summary] = JSON.parse(JSON.stringify([fieldsOf(record), articleUrl(record), excerpt(firstParagraph(record.body))])) as [Omit<ArticleRecord, "body">, string, string];
+  return { parsed: { result, url, summary }, fields, spilled: spill.add(record.body) };
+}
+
+// A thread costs about half a second to start: it pays for this many files.
+const FILES_FOR_A_THREAD = 2000;
+const PARSE_WORKER = new URL("./parse-worker.ts", import.meta.url);
+
+/** A parse thread's work: read and parse `files`, writing their bodies to `fd`, a file of the thread that gives the work, which a thread's own files would not outlive. */
+export interface ThreadWork {
+  files: { path: string; name: string }[];
+  fd: number;
+}
+
+/** What a parse thread sends back: the parses whose bodies it wrote out, and how many bytes of bodies it wrote. */
+export interface ThreadParses {
+  written: number;
+  parses: { path: string; seen: Seen; fields: Omit<ArticleRecord, "body">; url: string; summary: string; headlineLine?: number; problems: ParseResult["problems"]; start: number; bytes: number }[];
+}
+
+/** Do a parse thread's work, leaving out any file it cannot parse. */
+export function parseInThread({ files, fd }: ThreadWork): ThreadParses {
+  const spill = new BodySpill(fd);
+  const parses: ThreadParses["parses"] = [];
+  for (const { path, name } of files) {
+    try {
+      const stat = statSync(path);
+      const bytes = readFileSync(path);
+      const { parsed, fields, spilled } = parseSpilled(bytes, name, spill);
+      if (!fields || !spilled) continue;
+      const seen = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, key: cacheKey(bytes, name) };
+      const { headlineLine, problems } = parsed.result;
+      parses.push({ path, seen, fields, url: parsed.url, summary: parsed.summary, headlineLine, problems, ...spilled });
+    } catch {
+      // Left to load(), which says what is wrong.
+    }
+  }
+  return { written: spill.handOver(), parses };
+}
+
 /** What reading a file failed on, when the machine is at fault and not the file. */
 function unreadable(error: unknown): string | undefined {
   const code = (error as NodeJS.ErrnoException).code;
@@ -332,18 +398,72 @@ export class ParseCache {
     const key = cacheKey(bytes, name);
     let entry = this.#parsed.get(key);
     if (!entry) {
-      const result = parseFile(bytes, name);
-      const { record } = result;
-      if (record) {
-        // Copied through JSON: a field or summary cut from the file's text by V8 would keep the whole text alive.
-        const [fields, url, summary] = JSON.parse(JSON.stringify([fieldsOf(record), articleUrl(record), excerpt(firstParagraph(record.body))])) as [Omit<ArticleRecord, "body">, string, string];
-        const spilled = this.#spill.add(record.body);
-        entry = { result: spilled ? { ...result, record: new SavedRecord(fields, this.#spill, spilled.start, spilled.bytes) } : result, url, summary };
-      } else entry = { result, url: "", summary: "" };
+      const { parsed, fields, spilled } = parseSpilled(bytes, name, this.#spill);
+      entry = fields && spilled ? { ...parsed, result: { ...parsed.result, record: new SavedRecord(fields, this.#spill, spilled.start, spilled.bytes) } } : parsed;
       this.#parsed.set(key, entry);
       this.#unsaved = true;
     }
     return { key, result: entry.result };
+  }
+
+  /** Trust a file's metadata from now on, unless it changed too lately for its times to tell a later change. */
+  #remember(path: string, seen: Seen, loadedAt: number): void {
+    if (loadedAt - Math.max(seen.mtimeMs, seen.ctimeMs) > TIMESTAMP_GRAIN_MS) this.#seenFiles.set(path, seen);
+    else this.#seenFiles.delete(path);
+  }
+
+  /** Read and parse a file the cache does not hold. */
+  #readAnew(path: string, name: string, stat: Stats, loadedAt: number): { seen: Seen; result: ParseResult } {
+    const { key, result } = this.#parseKeyed(readFileSync(path), name);
+    const seen = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, key };
+    if (result.record) this.#remember(path, seen, loadedAt);
+    return { seen, result };
+  }
+
+  /**
+   * Parse on every core the files of `dir` the cache does not hold yet:
+   * this thread and worker threads share them, each thread's bodies in a
+   * temporary file of its own, which this one reads. A file a thread could
+   * not parse, or whose body it could not write out, is left to load(),
+   * which parses it here and reports what is wrong with it. Returns how
+   * many files the worker threads parsed.
+   */
+  async prime(dir: string, threads = availableParallelism(), filesForAThread = FILES_FOR_A_THREAD): Promise<number> {
+    const pending: Entry[] = [];
+    for (const entry of articleEntries(resolve(dir)).entries) {
+      const stat = statSync(entry.path, { throwIfNoEntry: false });
+      if (stat && !this.#stillSeen(entry.path, stat)) pending.push(entry);
+    }
+    const shares = Math.min(threads, Math.floor(pending.length / filesForAThread) + 1);
+    if (shares < 2) return 0;
+    const share = (i: number) => pending.filter((_, j) => j % shares === i);
+    // A thread that fails leaves its files to load().
+    const answers = Array.from({ length: shares - 1 }, async (_, i) => {
+      const fd = spillFile();
+      if (fd === undefined) return null;
+      return { fd, ...(await inThread<ThreadParses>(PARSE_WORKER, { files: share(i + 1), fd } satisfies ThreadWork).catch((): ThreadParses => ({ written: 0, parses: [] }))) };
+    });
+    const loadedAt = Date.now();
+    for (const { path, name } of share(0)) {
+      try {
+        this.#readAnew(path, name, statSync(path), loadedAt);
+      } catch {
+        // load() meets it again and says what is wrong.
+      }
+    }
+    let parsedInThreads = 0;
+    for (const answer of await Promise.all(answers)) {
+      if (!answer) continue;
+      const read = savedBodies(answer.fd);
+      for (const { path, seen, fields, url, summary, headlineLine, problems, start, bytes } of answer.parses) {
+        if (start + bytes > answer.written || this.#parsed.has(seen.key)) continue;
+        this.#parsed.set(seen.key, { result: { record: new SavedRecord(fields, read, start, bytes), headlineLine, problems }, url, summary });
+        this.#unsaved = true;
+        this.#remember(path, seen, loadedAt);
+        parsedInThreads++;
+      }
+    }
+    return parsedInThreads;
   }
 
   #stillSeen(path: string, stat: Stats): Seen | undefined {
@@ -474,14 +594,12 @@ export class ParseCache {
         const stat = statSync(path);
         seen = this.#stillSeen(path, stat);
         if (!seen) {
-          const { key, result } = this.#parseKeyed(readFileSync(path), name);
-          if (!result.record) {
-            problems.push(...result.problems.map((p) => ({ file, ...p })));
+          const anew = this.#readAnew(path, name, stat, loadedAt);
+          if (!anew.result.record) {
+            problems.push(...anew.result.problems.map((p) => ({ file, ...p })));
             continue;
           }
-          seen = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, key };
-          if (loadedAt - Math.max(stat.mtimeMs, stat.ctimeMs) > TIMESTAMP_GRAIN_MS) this.#seenFiles.set(path, seen);
-          else this.#seenFiles.delete(path);
+          seen = anew.seen;
         }
       } catch (error) {
         const message = unreadable(error);

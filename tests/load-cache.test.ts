@@ -37,6 +37,32 @@ describe("a first load", () => {
   });
 });
 
+describe("a first load primed on every core", () => {
+  it("gives the records and problems a load on one thread gives, or, with no temporary folder for the threads' bodies, leaves every file to it", async () => {
+    const extra = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`extra-${i}.txt`, CHILDCARE.replace("childcare services", `childcare services, part ${i}`)]));
+    const articles = articlesWith({ ...extra, "broken.txt": "Harbin Today\n\nNo date, no headline.\n" });
+    const alone = freshLoader().load(articles);
+    expect(alone.problems.length).toBeGreaterThan(0);
+    const tmpdir = process.env.TMPDIR;
+    const useTmpdir = (folder: string | undefined) => (folder === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = folder));
+    try {
+      for (const [folder, threaded] of [[tmpdir, true], [join(tempDir("gone-"), "missing"), false]] as const) {
+        useTmpdir(folder);
+        const primed = freshLoader();
+        const parsedInThreads = await primed.prime(articles, 2, 1);
+        // Two shares: about half the well-formed files are the thread's.
+        if (threaded) expect(parsedInThreads).toBeGreaterThanOrEqual(Math.floor(alone.records.length / 2) - 1);
+        else expect(parsedInThreads).toBe(0);
+        const loaded = primed.load(articles);
+        expect(plain(loaded)).toEqual(plain(alone));
+        expect(loaded.problems).toEqual(alone.problems);
+      }
+    } finally {
+      useTmpdir(tmpdir);
+    }
+  });
+});
+
 describe("the saved parses", () => {
   it("give a later process the records, summaries and content keys a fresh parse gives", async () => {
     const articles = articlesWith({ "childcare.txt": CHILDCARE });
