@@ -5,7 +5,7 @@ import { loadArchive, type Archive } from "./archive.js";
 import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache } from "./load.js";
-import { cacheDir, codeFingerprint, parserFingerprint, forgetManifest, manifestPath, photoCacheDir, planBuild, readManifest, writeManifest } from "./plan.js";
+import { cacheDir, codeFingerprint, forgetManifest, manifestPath, parserFingerprint, photoCacheDir, planBuild, readManifest, writeManifest } from "./plan.js";
 import { ledgerPath, writeLedger } from "./ledger.js";
 import { tryLock } from "./owner.js";
 import { commitPages, guardOutput, guardReplaceable, holdOutput, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";

@@ -156,16 +156,15 @@ function spillFile(): number | undefined {
 class BodySpill implements Bodies {
   #fd: number | undefined;
   #failed = false;
+  #size = 0;
+  /** Bodies not written yet, where they go in the file. */
+  #block: { start: number; bytes: Buffer }[] = [];
+  #blockBytes = 0;
 
   /** In a file of its own, or in `fd`, a file another thread made. */
   constructor(fd?: number) {
     this.#fd = fd;
   }
-
-  #size = 0;
-  /** Bodies not written yet, where they go in the file. */
-  #block: { start: number; bytes: Buffer }[] = [];
-  #blockBytes = 0;
 
   /** Where `body` went, or null to keep it in memory. */
   add(body: string): { start: number; bytes: number } | null {
@@ -331,7 +330,7 @@ function parseSpilled(bytes: Uint8Array, name: string, spill: BodySpill): { pars
 const FILES_FOR_A_THREAD = 2000;
 const PARSE_WORKER = new URL("./parse-worker.ts", import.meta.url);
 
-/** A parse thread's work: read and parse `files`, writing their bodies to `fd`, a file of the thread that gives the work, which a thread's own files would not outlive. */
+/** A parse thread's work: read and parse `files`, writing their bodies to `fd`, a file the thread giving the work made (a worker thread's own descriptors close when it ends). */
 export interface ThreadWork {
   files: { path: string; name: string }[];
   fd: number;
