@@ -429,9 +429,14 @@ export class ParseCache {
    */
   async prime(dir: string, threads = availableParallelism(), filesForAThread = FILES_FOR_A_THREAD): Promise<number> {
     const pending: Entry[] = [];
-    for (const entry of articleEntries(resolve(dir)).entries) {
-      const stat = statSync(entry.path, { throwIfNoEntry: false });
-      if (stat && !this.#stillSeen(entry.path, stat)) pending.push(entry);
+    try {
+      for (const entry of articleEntries(resolve(dir)).entries) {
+        const stat = statSync(entry.path, { throwIfNoEntry: false });
+        if (stat && !this.#stillSeen(entry.path, stat)) pending.push(entry);
+      }
+    } catch {
+      // A folder that cannot be listed is load()'s to report.
+      return 0;
     }
     const shares = Math.min(threads, Math.floor(pending.length / filesForAThread) + 1);
     if (shares < 2) return 0;
