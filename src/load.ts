@@ -91,6 +91,11 @@ function sameMetadata(seen: Omit<Seen, "key">, stat: Stats): boolean {
   return seen.size === stat.size && seen.mtimeMs === stat.mtimeMs && seen.ctimeMs === stat.ctimeMs && seen.ino === stat.ino;
 }
 
+/** What of a file's metadata tells whether it changed. */
+function metadataOf(stat: Stats): Omit<Seen, "key"> {
+  return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino };
+}
+
 // A file changed this recently may change again within the same tick of a
 // coarse file system clock (FAT's is 2 s) and keep its times: its key is not
 // trusted until a later load finds it older.
@@ -330,9 +335,14 @@ function parseSpilled(bytes: Uint8Array, name: string, spill: BodySpill): { pars
 const FILES_FOR_A_THREAD = 2000;
 const PARSE_WORKER = new URL("./parse-worker.ts", import.meta.url);
 
+/** A file to parse, with its metadata when it was listed. */
+interface Pending extends Entry {
+  metadata: Omit<Seen, "key">;
+}
+
 /** A parse thread's work: read and parse `files`, writing their bodies to `fd`, a file the thread giving the work made (a worker thread's own descriptors close when it ends). */
 export interface ThreadWork {
-  files: { path: string; name: string }[];
+  files: Pending[];
   fd: number;
 }
 
@@ -346,13 +356,12 @@ export interface ThreadParses {
 export function parseInThread({ files, fd }: ThreadWork): ThreadParses {
   const spill = new BodySpill(fd);
   const parses: ThreadParses["parses"] = [];
-  for (const { path, name } of files) {
+  for (const { path, name, metadata } of files) {
     try {
-      const stat = statSync(path);
       const bytes = readFileSync(path);
       const { parsed, fields, spilled } = parseSpilled(bytes, name, spill);
       if (!fields || !spilled) continue;
-      const seen = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, key: cacheKey(bytes, name) };
+      const seen = { ...metadata, key: cacheKey(bytes, name) };
       const { headlineLine, problems } = parsed.result;
       parses.push({ path, seen, fields, url: parsed.url, summary: parsed.summary, headlineLine, problems, ...spilled });
     } catch {
@@ -412,9 +421,9 @@ export class ParseCache {
   }
 
   /** Read and parse a file the cache does not hold. */
-  #readAnew(path: string, name: string, stat: Stats, loadedAt: number): { seen: Seen; result: ParseResult } {
+  #readAnew(path: string, name: string, metadata: Omit<Seen, "key">, loadedAt: number): { seen: Seen; result: ParseResult } {
     const { key, result } = this.#parseKeyed(readFileSync(path), name);
-    const seen = { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, key };
+    const seen = { ...metadata, key };
     if (result.record) this.#remember(path, seen, loadedAt);
     return { seen, result };
   }
@@ -428,11 +437,12 @@ export class ParseCache {
    * many files the worker threads parsed.
    */
   async prime(dir: string, threads = availableParallelism(), filesForAThread = FILES_FOR_A_THREAD): Promise<number> {
-    const pending: Entry[] = [];
+    // A file changed after it was listed has other metadata by the time load() looks again, which then reads it anew.
+    const pending: Pending[] = [];
     try {
       for (const entry of articleEntries(resolve(dir)).entries) {
         const stat = statSync(entry.path, { throwIfNoEntry: false });
-        if (stat && !this.#stillSeen(entry.path, stat)) pending.push(entry);
+        if (stat && !this.#stillSeen(entry.path, stat)) pending.push({ ...entry, metadata: metadataOf(stat) });
       }
     } catch {
       // A folder that cannot be listed is load()'s to report.
@@ -448,9 +458,9 @@ export class ParseCache {
       return { fd, ...(await inThread<ThreadParses>(PARSE_WORKER, { files: share(i + 1), fd } satisfies ThreadWork).catch((): ThreadParses => ({ written: 0, parses: [] }))) };
     });
     const loadedAt = Date.now();
-    for (const { path, name } of share(0)) {
+    for (const { path, name, metadata } of share(0)) {
       try {
-        this.#readAnew(path, name, statSync(path), loadedAt);
+        this.#readAnew(path, name, metadata, loadedAt);
       } catch {
         // load() meets it again and says what is wrong.
       }
@@ -598,7 +608,7 @@ export class ParseCache {
         const stat = statSync(path);
         seen = this.#stillSeen(path, stat);
         if (!seen) {
-          const anew = this.#readAnew(path, name, stat, loadedAt);
+          const anew = this.#readAnew(path, name, metadataOf(stat), loadedAt);
           if (!anew.result.record) {
             problems.push(...anew.result.problems.map((p) => ({ file, ...p })));
             continue;
@@ -628,7 +638,7 @@ export class ParseCache {
     const known = this.#pictures.get(path);
     if (known && sameMetadata(known, stat)) return known.read;
     const read = readPicture(readFileSync(path));
-    this.#pictures.set(path, { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, read });
+    this.#pictures.set(path, { ...metadataOf(stat), read });
     return read;
   }
 
