@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import { lock, type Owner } from "./owner.js";
 import { readStamp, STAMP_FILE } from "./stamp.js";
@@ -38,6 +38,15 @@ export function outputFor(out: string): Output {
   const live = link?.isSymbolicLink() ? realpathSync(out) : out;
   const beside = (suffix: string) => join(dirname(live), `.${basename(live)}.${suffix}`);
   return { out, live, staging: beside("partial"), aside: beside("old"), lock: beside("lock"), journal: beside("commit.json"), runs: beside("runs") };
+}
+
+/** Put `file` at `target` by a hard link, or by a copy where no link can be made (another file system). */
+export function linkOrCopy(file: string, target: string): void {
+  try {
+    linkSync(file, target);
+  } catch {
+    copyFileSync(file, target);
+  }
 }
 
 /** True when `path` is `folder` or inside it. */

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { imageSize } from "image-size";
 import type { ISizeCalculationResult } from "image-size/dist/types/interface.js";
 import { ContentError, type Diagnostic } from "./diagnostics.js";
+import { linkOrCopy } from "./output.js";
 import { compareText } from "./text.js";
 
 /**
@@ -132,12 +133,7 @@ function linkInto(kept: string, target: string): void {
   mkdirSync(target, { recursive: true });
   for (const name of readdirSync(kept)) {
     if (name === COMPLETE || existsSync(join(target, name))) continue;
-    try {
-      linkSync(join(kept, name), join(target, name));
-    } catch {
-      // Another file system than the cache's.
-      copyFileSync(join(kept, name), join(target, name));
-    }
+    linkOrCopy(join(kept, name), join(target, name));
   }
 }
 

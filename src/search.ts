@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SearchShard } from "./archive.js";
+import { linkOrCopy } from "./output.js";
 import { outputPath, SEARCH_INDEX_URL } from "./urls.js";
 
 /**
@@ -92,11 +93,7 @@ export async function indexShards(shards: SearchShard[], rootOf: (url: string) =
         for (const url of shard.articles) {
           const [file, target] = [join(rootOf(url), outputPath(url)), join(pages, outputPath(url))];
           mkdirSync(dirname(target), { recursive: true });
-          try {
-            linkSync(file, target);
-          } catch {
-            copyFileSync(file, target);
-          }
+          linkOrCopy(file, target);
         }
       }
       mkdirSync(own, { recursive: true });
