@@ -514,9 +514,9 @@ function searchTable(rows: Row[]): string {
         ratio(r.checkFull, r.searchFull),
         fixed(r.checkIncremental),
         ratio(r.checkIncremental, r.checkFull),
-        r.searchPage === null ? "n/a" : r.searchPage.ms.toFixed(0),
-        r.searchPage === null ? "n/a" : ratio(r.searchPage.ms, r.searchPage.oneIndexMs),
-        r.searchPage === null ? "n/a" : `${r.searchPage.requests} (${r.searchPage.oneIndexRequests})`,
+        r.searchPage === null ? "n/a" : r.searchPage.shards.ms.toFixed(0),
+        r.searchPage === null ? "n/a" : ratio(r.searchPage.shards.ms, r.searchPage.oneIndex.ms),
+        r.searchPage === null ? "n/a" : `${r.searchPage.shards.requests} (${r.searchPage.oneIndex.requests})`,
       ];
     }),
   );
