@@ -56,15 +56,6 @@ export class Article extends RecordFields {
   readonly url: string;
   /** The start of the first paragraph, as plain text. */
   readonly summary: string;
-  readonly year: string;
-  readonly month: string;
-  readonly day: string;
-  readonly yearUrl: string;
-  readonly monthUrl: string;
-  readonly dayUrl: string;
-  readonly monthLabel: string;
-  readonly sectionUrl: string;
-  readonly sectionFeedUrl: string;
   /** Its photo, when it has one. */
   readonly photo: Photo | null;
   /** The archived article the sidebar teaser points to, when the archive holds it. */
@@ -81,21 +72,49 @@ export class Article extends RecordFields {
     (this as { id: string }).id = id;
     this.modified = record.updated ?? record.date;
     this.photo = photo;
-    const { year, month, day } = dateParts(record.date);
     this.file = file;
     this.contentKey = contentKey;
     this.url = url;
     this.summary = summary;
-    this.year = year;
-    this.month = month;
-    this.day = day;
-    this.yearUrl = yearUrl(year);
-    this.monthUrl = monthUrl(year, month);
-    this.dayUrl = dayUrl(year, month, day);
-    this.monthLabel = readableMonth(year, month);
-    this.sectionUrl = sectionUrl(record.section);
-    this.sectionFeedUrl = sectionFeedUrl(record.section);
     this.#record = record;
+  }
+
+  // The fields below follow from the date and the section, and are made when a page asks: held for every
+  // article, they would take a tenth of a large archive's memory.
+  get year(): string {
+    return dateParts(this.date).year;
+  }
+
+  get month(): string {
+    return dateParts(this.date).month;
+  }
+
+  get day(): string {
+    return dateParts(this.date).day;
+  }
+
+  get yearUrl(): string {
+    return yearUrl(this.year);
+  }
+
+  get monthUrl(): string {
+    return monthUrl(this.year, this.month);
+  }
+
+  get dayUrl(): string {
+    return dayUrl(this.year, this.month, this.day);
+  }
+
+  get monthLabel(): string {
+    return readableMonth(this.year, this.month);
+  }
+
+  get sectionUrl(): string {
+    return sectionUrl(this.section);
+  }
+
+  get sectionFeedUrl(): string {
+    return sectionFeedUrl(this.section);
   }
 
   get body(): string {
@@ -103,12 +122,17 @@ export class Article extends RecordFields {
   }
 }
 
+/** What an Article computes when asked rather than holds, which a copy must ask for one by one. */
+const COMPUTED_FIELDS = ["year", "month", "day", "yearUrl", "monthUrl", "dayUrl", "monthLabel", "sectionUrl", "sectionFeedUrl", "body"] as const satisfies readonly (keyof Article)[];
+
 /** An article as a page shows it: an Article, or the plain data of one that a render worker is sent, its body read. */
 export type ArticlePage = Pick<Article, keyof Article>;
 
 /** The article as plain data, body and all. */
 export function pageData(article: ArticlePage): ArticlePage {
-  return { ...article, body: article.body };
+  const data: Record<string, unknown> = { ...article };
+  for (const field of COMPUTED_FIELDS) data[field] = article[field];
+  return data as ArticlePage;
 }
 
 /** The fields of an article that come from other articles, each naming them by URL: the only ones that change while its file does not. */
@@ -310,17 +334,17 @@ function newestFirst(a: SourcedRecord, b: SourcedRecord): number {
   return compareText(b.record.date, a.record.date) || compareText(a.record.headline, b.record.headline) || compareText(a.file, b.file);
 }
 
-// An article is listed on four pages or more (section, year, month, day): one summary serves them all.
-const summaries = new WeakMap<Article, ArticleSummary>();
-
-function summarise(article: Article): ArticleSummary {
-  let summary = summaries.get(article);
-  if (!summary) {
-    const { url, headline, date, section, sectionUrl, photo } = article;
-    summaries.set(article, (summary = { url, headline, date, section, sectionUrl, summary: article.summary, photo }));
-  }
-  return summary;
+/** `make` once per article: an article is listed on four pages or more and linked from a dozen, and one object serves them all. */
+function perArticle<T>(make: (article: Article) => T): (article: Article) => T {
+  const made = new WeakMap<Article, T>();
+  return (article) => {
+    let value = made.get(article);
+    if (value === undefined) made.set(article, (value = make(article)));
+    return value;
+  };
 }
+
+const summarise = perArticle(({ url, headline, date, section, sectionUrl, summary, photo }): ArticleSummary => ({ url, headline, date, section, sectionUrl, summary, photo }));
 
 /** The front page as a newspaper's: the newest story leads, the next ones follow, then each section's newest in a block of its own. */
 export interface FrontPage {
@@ -343,9 +367,7 @@ function frontPage(articles: Article[], sections: Section[]): FrontPage {
   };
 }
 
-function link(article: Article): ArticleLink {
-  return { headline: article.headline, url: article.url, date: article.date };
-}
+const link = perArticle(({ headline, url, date }): ArticleLink => ({ headline, url, date }));
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
