@@ -239,9 +239,36 @@ function fieldsOf(record: ArticleRecord): Omit<ArticleRecord, "body"> {
   return Object.fromEntries(RECORD_FIELDS.map((field) => [field, record[field]])) as Omit<ArticleRecord, "body">;
 }
 
-function firstLine(bytes: Buffer): { value: unknown; end: number } {
+// A restored parse is of a well-formed file: one empty list serves them all.
+const NO_PROBLEMS = Object.freeze([]) as unknown as ParseResult["problems"];
+
+function firstLine(bytes: Buffer): unknown {
   const end = bytes.indexOf(0x0a);
-  return { value: end < 0 ? undefined : JSON.parse(bytes.toString("utf8", 0, end)), end };
+  return end < 0 ? undefined : JSON.parse(bytes.toString("utf8", 0, end));
+}
+
+const READ_BLOCK_BYTES = 16 << 20;
+
+/**
+ * Each line of a file, read a block at a time: the saved parses of a
+ * million articles are longer than the longest string V8 can make. Stops
+ * when `visit` answers false; throws at a last line without its newline.
+ */
+export function eachLine(fd: number, visit: (line: string) => boolean, blockBytes = READ_BLOCK_BYTES): void {
+  const block = Buffer.alloc(blockBytes);
+  let carried = Buffer.alloc(0);
+  for (let position = 0; ; ) {
+    const read = readSync(fd, block, 0, block.length, position);
+    if (read === 0) break;
+    position += read;
+    const bytes = carried.length > 0 ? Buffer.concat([carried, block.subarray(0, read)]) : block.subarray(0, read);
+    let start = 0;
+    for (let end = bytes.indexOf(0x0a); end >= 0; start = end + 1, end = bytes.indexOf(0x0a, start)) {
+      if (!visit(bytes.toString("utf8", start, end))) return;
+    }
+    carried = Buffer.from(bytes.subarray(start));
+  }
+  if (carried.length > 0) throw new Error("a parse cut short");
 }
 
 /** An article file found under the articles folder. */
@@ -495,33 +522,35 @@ export class ParseCache {
     let generation: string;
     // Whether the saved parses were read to their end: only then are later parses appended to them.
     let whole = false;
+    let heads: number | undefined;
     try {
-      const heads = readFileSync(join(dir, PARSES_FILE));
-      const first = firstLine(heads);
-      const [savedParser, savedGeneration] = first.value as [string, string];
-      const bodies = openSync(join(dir, BODIES_FILE), "r");
-      const bodiesHead = Buffer.alloc(JSON.stringify(savedGeneration).length + 1);
-      readSync(bodies, bodiesHead, 0, bodiesHead.length, 0);
-      if (savedParser !== parser || firstLine(bodiesHead).value !== savedGeneration) {
-        closeSync(bodies);
-        return;
-      }
-      generation = savedGeneration;
-      const bodiesSize = fstatSync(bodies).size;
-      const saved = savedBodies(bodies);
-      const lines = heads.toString("utf8", first.end + 1);
-      for (let start = 0; start < lines.length; ) {
-        const end = lines.indexOf("\n", start);
-        if (end < 0) throw new Error("a parse cut short");
-        const [key, headlineLine, fields, url, summary, bodyStart, bodyBytes] = JSON.parse(lines.slice(start, end)) as SavedParse;
-        if (bodyStart + bodyBytes > bodiesSize) throw new Error("a body cut short");
+      heads = openSync(join(dir, PARSES_FILE), "r");
+      let saved: { bodies: Bodies; size: number } | undefined;
+      eachLine(heads, (line) => {
+        if (!saved) {
+          const [savedParser, savedGeneration] = JSON.parse(line) as [string, string];
+          const bodies = openSync(join(dir, BODIES_FILE), "r");
+          const bodiesHead = Buffer.alloc(JSON.stringify(savedGeneration).length + 1);
+          readSync(bodies, bodiesHead, 0, bodiesHead.length, 0);
+          if (savedParser !== parser || firstLine(bodiesHead) !== savedGeneration) {
+            closeSync(bodies);
+            return false;
+          }
+          generation = savedGeneration;
+          saved = { bodies: savedBodies(bodies), size: fstatSync(bodies).size };
+          return true;
+        }
+        const [key, headlineLine, fields, url, summary, bodyStart, bodyBytes] = JSON.parse(line) as SavedParse;
+        if (bodyStart + bodyBytes > saved.size) throw new Error("a body cut short");
         keys.add(key);
-        if (!this.#parsed.has(key)) this.#parsed.set(key, { result: { record: new SavedRecord(fields, saved, bodyStart, bodyBytes), headlineLine, problems: [] }, url, summary });
-        start = end + 1;
-      }
-      whole = true;
+        if (!this.#parsed.has(key)) this.#parsed.set(key, { result: { record: new SavedRecord(fields, saved.bodies, bodyStart, bodyBytes), headlineLine, problems: NO_PROBLEMS }, url, summary });
+        return true;
+      });
+      whole = saved !== undefined;
     } catch {
       // No cache yet, or one cut short by a killed build: what came before the cut still counts.
+    } finally {
+      if (heads !== undefined) closeSync(heads);
     }
     if (keys.size === 0) return;
     this.#saved = whole ? { dir, parser, generation: generation!, keys } : undefined;
