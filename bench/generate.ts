@@ -176,11 +176,15 @@ function isoDate(day: number): string {
 
 const DAYS = Math.round((Date.UTC(FIRST_YEAR + YEARS, 0, 1) - Date.UTC(FIRST_YEAR, 0, 1)) / 86_400_000);
 
-/** N articles over ten years, then one more dated the archive's last day: the article the incremental case adds. */
-export function generateArticles(n: number): SyntheticArticle[] {
+/**
+ * N articles over ten years, then one more dated the archive's last day:
+ * the article the incremental case adds. Made one at a time: a million
+ * articles would not fit in memory at once.
+ */
+export function* generateArticles(n: number): Generator<SyntheticArticle> {
   const r = new Random(SEED);
   const used = new Set<string>();
-  const articles: SyntheticArticle[] = [];
+  const headlines: string[] = [];
   for (let i = 0; i <= n; i++) {
     const date = i < n ? isoDate(r.int(0, DAYS - 1)) : isoDate(DAYS - 1);
     let text = headline(r);
@@ -191,14 +195,14 @@ export function generateArticles(n: number): SyntheticArticle[] {
       : null;
     // Teasers point to earlier headlines, as the real ones point to other articles.
     const teaser =
-      articles.length && r.chance(0.3)
-        ? { headline: r.pick(articles).headline, summary: sentence(r) }
+      headlines.length && r.chance(0.3)
+        ? { headline: r.pick(headlines), summary: sentence(r) }
         : null;
     const paragraphs = Array.from({ length: r.int(3, 20) }, () => paragraph(r));
     const fields = { section: i < n ? r.pick(SECTIONS) : SECTIONS[0], date, headline: text, source: r.pick(SOURCES), caption, paragraphs, teaser };
-    articles.push({ ...fields, raw: rawExport(fields, r) });
+    headlines.push(text);
+    yield { ...fields, raw: rawExport(fields, r) };
   }
-  return articles;
 }
 
 /** The same article as a typical Eleventy or Hugo user would keep it (Hugo lists years by the `year` field). */
@@ -236,19 +240,20 @@ export function ensureArchive(n: number, log: (message: string) => void = () => 
     .update(`${FORMAT}:${SEED}:${n}`)
     .digest("hex");
   const stampFile = join(dir, "stamp");
-  const articles = existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp ? null : generateArticles(n);
-  if (articles) {
+  if (!existsSync(stampFile) || readFileSync(stampFile, "utf8") !== stamp) {
     log(`generating ${n} articles into ${dir}`);
     // Written aside and swapped in whole, so nobody reading the archive sees half of one.
     const temp = `${dir}.partial-${process.pid}`;
     const at = (path: string) => join(temp, relative(dir, path));
     for (const path of Object.values(paths)) mkdirSync(at(path), { recursive: true });
-    articles.forEach((a, i) => {
+    let i = 0;
+    for (const a of generateArticles(n)) {
       const name = fileName(i, a);
       writeFileSync(join(at(i < n ? paths.raw : paths.extraRaw), `${name}.txt`), a.raw);
       if (i < n) writeFileSync(join(at(paths.markdown), `${name}.md`), markdownFile(a));
-    });
-    writeFileSync(join(temp, "extra", "name"), `${fileName(n, articles[n])}.txt`);
+      else writeFileSync(join(temp, "extra", "name"), `${name}.txt`);
+      i++;
+    }
     writeFileSync(join(temp, "stamp"), stamp);
     rmSync(dir, { recursive: true, force: true });
     renameSync(temp, dir);
