@@ -71,11 +71,19 @@ function seconds(text: string): number {
   return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
 }
 
+/** A command stopped at the time it was given. */
+class TimeLimit extends Error {
+  constructor(readonly seconds: number) {
+    super(`stopped after ${seconds.toFixed(0)} s without finishing`);
+  }
+}
+
 /**
  * Run a command to its end, sampling the RSS of its process tree. It runs
  * under a bash whose `times` gives the CPU time of every descendant reaped.
+ * With `limitMs`, the whole tree is killed at that time (a TimeLimit).
  */
-function measure(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
+function measure(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}, limitMs?: number): Promise<Measurement> {
   const timesFile = join(WORK_DIR, `times-${process.pid}`);
   const script = 'f=$1; shift; "$@"; s=$?; times > "$f"; exit $s';
   return new Promise((resolvePromise, reject) => {
@@ -84,7 +92,11 @@ function measure(cwd: string, command: string, args: string[], env: NodeJS.Proce
       cwd,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      // A group of its own, which a time limit kills whole.
+      detached: limitMs !== undefined,
     });
+    let stopped = false;
+    const limit = limitMs === undefined ? undefined : setTimeout(() => ((stopped = true), process.kill(-child.pid!, "SIGKILL")), limitMs);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -96,6 +108,12 @@ function measure(cwd: string, command: string, args: string[], env: NodeJS.Proce
     child.on("close", (code) => {
       const ms = performance.now() - started;
       clearInterval(timer);
+      clearTimeout(limit);
+      if (stopped) {
+        rmSync(timesFile, { force: true });
+        reject(new TimeLimit(ms / 1000));
+        return;
+      }
       if (code !== 0) {
         reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${stderr}${stdout}`));
         return;
@@ -141,9 +159,9 @@ function treeHashes(root: string, dir = root, out = new Map<string, string>()): 
   return out;
 }
 
-/** Paths that differ between two trees, at most `limit` of them; empty when byte-identical. */
-function treeDifferences(a: string, b: string, limit = 5): string[] {
-  const [left, right] = [treeHashes(a), treeHashes(b)];
+/** Paths that differ between two trees (or their treeHashes), at most `limit` of them; empty when byte-identical. */
+function treeDifferences(a: string | Map<string, string>, b: string, limit = 5): string[] {
+  const [left, right] = [typeof a === "string" ? treeHashes(a) : a, treeHashes(b)];
   const paths = [...new Set([...left.keys(), ...right.keys()])].sort();
   return paths.filter((p) => left.get(p) !== right.get(p)).slice(0, limit);
 }
@@ -159,9 +177,14 @@ interface Options {
   oneWorker: string[] | null;
   /** Whether the build indexes search per year and the check keeps its findings: then both are timed as a user runs them. */
   checks: boolean;
-  /** Ours and Hugo alone: no bare Eleventy, search, checks or photos, which would take hours at the largest sizes. */
+  /** Ours and Hugo alone: no bare Eleventy, search, checks or photos, which would take hours at the largest sizes; Hugo stopped at HUGO_LIMIT times ours' time. */
   large: boolean;
+  /** Whether to time ours on one core too (a second full build). */
+  oneCore: boolean;
 }
+
+// At the largest sizes Hugo may take an hour or more: once it has taken this many times ours' time, what the run has to tell is known.
+const HUGO_LIMIT = 1.5;
 
 /** The build CLI's flags for a build without Pagefind and for a full build, where it has them. */
 function cliFlags(project: string): Pick<Options, "searchOff" | "full" | "oneWorker" | "checks"> {
@@ -226,6 +249,8 @@ interface Row {
   hugo: number | null;
   /** How Hugo's build failed, when it did. */
   hugoFailure: string | null;
+  /** When Hugo was stopped at its time limit, the seconds it had run. */
+  hugoStopped: number | null;
   hugoCpu: number | null;
   hugoPagefind: number | null;
   /** Ours with the search index, as a user runs it: a full build, then one article added. */
@@ -312,6 +337,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   let searchIncluded = false;
   let searchPage: SearchPageFigures | null = null;
   let hugoFailure: string | null = null;
+  let hugoStopped: number | null = null;
   for (let run = 1; run <= runs; run++) {
     // Each full build starts from nothing: no previous output to reuse.
     rmSync(oursOut, { recursive: true, force: true });
@@ -330,7 +356,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     log(`N=${n} run ${run}/${runs}: ours`);
     ours.push(await buildOurs(articles, oursOut, true, options));
     searchIncluded = existsSync(join(oursOut, "pagefind"));
-    if (options.oneWorker) {
+    if (options.oneWorker && options.oneCore) {
       log(`N=${n} run ${run}/${runs}: ours on one core`);
       const oneWorkerOut = join(work, "one-worker-out");
       oneWorker.push(await buildOurs(articles, oneWorkerOut, true, options, options.oneWorker));
@@ -346,8 +372,9 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
       log(`N=${n} run ${run}/${runs}: Hugo`);
       // Hugo may run out of this machine's memory on a large archive: that is a finding, not the end of the run.
       try {
-        hugo.push(await measure(PROJECT, HUGO, ["--source", hugoSite, "--destination", hugoOut, "--quiet"]));
+        hugo.push(await measure(PROJECT, HUGO, ["--source", hugoSite, "--destination", hugoOut, "--quiet"], {}, options.large ? HUGO_LIMIT * ours.at(-1)!.ms : undefined));
       } catch (error) {
+        if (error instanceof TimeLimit) hugoStopped = error.seconds;
         hugoFailure ??= (error as Error).message.split("\n").slice(0, 2).join(" ").replace(HUGO, "hugo");
         log(`N=${n}: ${hugoFailure}`);
       }
@@ -379,6 +406,9 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
       checkIncremental.push(await checkOurs(articles, searchOut, options));
     }
   }
+  // Hashed before the reference is built: at the largest sizes the two sites would not fit on the disk side by side.
+  const oursHashes = treeHashes(oursOut);
+  if (options.large) rmSync(oursOut, { recursive: true, force: true });
   const reference = join(work, "reference-out");
   log(`N=${n}: full build of the same N+1 articles, to compare`);
   await buildOurs(articles, reference, true, options, [], checks);
@@ -399,9 +429,10 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     oursPages: pages(ours[0], /Built (\d+) pages/),
     baselinePages: baseline.length ? pages(baseline[0], /Wrote (\d+) files/) : null,
     searchIncluded,
-    identical: withoutSearch(treeDifferences(oursOut, reference, Infinity)).slice(0, 5),
+    identical: withoutSearch(treeDifferences(oursHashes, reference, Infinity)).slice(0, 5),
     hugo: wallSeconds(hugo),
     hugoFailure,
+    hugoStopped,
     hugoCpu: medianOf(hugo, "cpuS"),
     hugoPagefind: wallSeconds(hugoPagefind),
     searchFull: wallSeconds(searchFull),
@@ -456,8 +487,8 @@ function buildTable(rows: Row[]): string {
     rows.map((r) => [
       r.n.toLocaleString("en"),
       r.ours.toFixed(2),
-      fixed(r.hugo),
-      ratio(r.ours, r.hugo),
+      r.hugoStopped === null ? fixed(r.hugo) : `> ${r.hugoStopped.toFixed(2)}`,
+      r.hugoStopped === null ? ratio(r.ours, r.hugo) : `< ${ratio(r.ours, r.hugoStopped)}`,
       fixed(r.baseline),
       ratio(r.ours, r.baseline),
       ((r.ours * 1000) / r.n).toFixed(2),
@@ -567,37 +598,41 @@ function notes(rows: Row[], runs: number, options: Options): string {
   ];
   if (!options.searchOff.length) lines.push("- the build CLI has no `--no-search` flag yet: ours is run with ARCHIVE_SEARCH=off.");
   if (rows.some((r) => r.searchIncluded)) lines.push("- the search index could not be turned off: ours includes Pagefind.");
+  if (options.large) lines.push(`- \`--large\`: Hugo is stopped once it has run ${HUGO_LIMIT} times as long as ours' full build; its column then reads "> its time", the ratio "< ours / that".`);
+  if (!options.oneCore) lines.push("- `--no-one-core`: ours on one core was not timed.");
   for (const r of rows) if (r.hugoFailure) lines.push(`- Hugo at ${r.n.toLocaleString("en")} articles: ${r.hugoFailure}`);
   return lines.join("\n");
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    allowNegative: true,
     options: {
       sizes: { type: "string", default: "1000,10000,50000" },
       runs: { type: "string", default: "3" },
       commit: { type: "string" },
       large: { type: "boolean" },
+      "one-core": { type: "boolean", default: true },
       results: { type: "string", default: join(BENCH_DIR, "results.md") },
     },
   });
   const sizes = values.sizes!.split(",").map(Number);
   const runs = Number(values.runs);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {
-    throw new Error("usage: npm run bench [-- --sizes 1000,10000,50000] [--runs 3] [--commit REF] [--large] [--results FILE]");
+    throw new Error("usage: npm run bench [-- --sizes 1000,10000,50000] [--runs 3] [--commit REF] [--large] [--no-one-core] [--results FILE]");
   }
   mkdirSync(WORK_DIR, { recursive: true });
   const log = (message: string) => console.error(`[bench] ${message}`);
   const startedAt = new Date();
   const project = values.commit ? snapshot(values.commit) : PROJECT;
   const header = machine(project);
-  const options = { project, ...cliFlags(project), large: Boolean(values.large) };
+  const options = { project, ...cliFlags(project), large: Boolean(values.large), oneCore: values["one-core"]! };
   const rows: Row[] = [];
   for (const n of sizes) rows.push(await benchSize(n, runs, options, log));
   const tables = [`## The site\n\n${buildTable(rows)}`, ...(options.large ? [] : [`## Search and checks\n\n${searchTable(rows)}`, `## Photos\n\n${photoTable(rows)}`])];
   const result = tables.join("\n\n");
   console.log(result);
-  const flags = `--sizes ${sizes.join(",")} --runs ${runs}${values.commit ? ` --commit ${values.commit}` : ""}${options.large ? " --large" : ""}`;
+  const flags = `--sizes ${sizes.join(",")} --runs ${runs}${values.commit ? ` --commit ${values.commit}` : ""}${options.large ? " --large" : ""}${options.oneCore ? "" : " --no-one-core"}`;
   const doc = `# Benchmark results\n\n\`npm run bench -- ${flags}\`, ${startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC\n\n${header}\n\n${result}\n\n${notes(rows, runs, options)}\n`;
   writeFileSync(values.results!, doc);
   log(`written to ${relative(PROJECT, resolve(values.results!))}`);
