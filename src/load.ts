@@ -628,7 +628,7 @@ export class ParseCache {
     const loadedAt = Date.now();
     this.#lastLoad = { keys: [], files: [] };
     const listed = articleEntries(folder);
-    problems.push(...listed.problems.map(({ name, ...p }) => ({ file: shownName(name), ...p })));
+    for (const { name, ...p } of listed.problems) problems.push({ file: shownName(name), ...p });
     const named: { name: string; sourced: SourcedRecord }[] = [];
     for (const { path, name } of listed.entries) {
       const file = shownName(name);
@@ -639,7 +639,7 @@ export class ParseCache {
         if (!seen) {
           const anew = this.#readAnew(path, name, metadataOf(stat), loadedAt);
           if (!anew.result.record) {
-            problems.push(...anew.result.problems.map((p) => ({ file, ...p })));
+            for (const p of anew.result.problems) problems.push({ file, ...p });
             continue;
           }
           seen = anew.seen;

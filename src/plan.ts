@@ -29,7 +29,8 @@ export interface Manifest {
   files: string[];
 }
 
-function sha(...parts: string[]): string {
+// A list, not arguments: a year of a million-article archive is more articles than a call can take arguments.
+function sha(parts: readonly string[]): string {
   return hash("sha256", parts.join("\0"), "base64url");
 }
 
@@ -51,7 +52,7 @@ function sourceFiles(projectDir: string): string[] {
 }
 
 function fingerprintOf(projectDir: string, files: string[]): string {
-  return sha(...files.flatMap((file) => [file.slice(projectDir.length), existsSync(file) ? readFileSync(file, "utf8") : ""]));
+  return sha(files.flatMap((file) => [file.slice(projectDir.length), existsSync(file) ? readFileSync(file, "utf8") : ""]));
 }
 
 /** A fingerprint of everything besides the articles that shapes the output: code, templates, page templates, dependencies. */
@@ -92,7 +93,7 @@ interface FingerprintInputs {
 
 function fingerprintInputs(archive: Archive, site: SiteMetadata, code: string): FingerprintInputs {
   return {
-    shared: sha(code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS)),
+    shared: sha([code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS)]),
     keyOf: new Map(archive.articles.map((article) => [article.url, `${article.contentKey} ${article.id} ${article.photo ? `${article.photo.hash} ${article.photo.alt}` : ""}`])),
   };
 }
@@ -110,13 +111,13 @@ function pageFingerprints(archive: Archive, { shared, keyOf }: FingerprintInputs
       const value = article[field];
       return Array.isArray(value) ? value.map(keyOfLink).join(" ") : keyOfLink(value);
     });
-    fingerprints.set(article.url, sha(shared, article.contentKey, ...linked));
+    fingerprints.set(article.url, sha([shared, article.contentKey, ...linked]));
   }
   for (const page of [...archive.listPages, ...archive.feeds]) {
     const { articles, ...rest } = page;
-    fingerprints.set(page.url, sha(shared, JSON.stringify(rest), ...articles.map((listed) => keyOf.get(listed.url)!)));
+    fingerprints.set(page.url, sha([shared, JSON.stringify(rest), ...articles.map((listed) => keyOf.get(listed.url)!)]));
   }
-  for (const redirect of archive.redirects) fingerprints.set(redirect.url, sha(shared, JSON.stringify(redirect)));
+  for (const redirect of archive.redirects) fingerprints.set(redirect.url, sha([shared, JSON.stringify(redirect)]));
   return fingerprints;
 }
 
@@ -128,7 +129,7 @@ function pageFingerprints(archive: Archive, { shared, keyOf }: FingerprintInputs
  * own shard and not theirs.
  */
 function shardFingerprints(shards: SearchShard[], { shared, keyOf }: FingerprintInputs): Map<string, string> {
-  return new Map(shards.map((shard) => [shard.url, sha(shared, ...shard.articles.flatMap((url) => [url, keyOf.get(url)!]))]));
+  return new Map(shards.map((shard) => [shard.url, sha([shared, ...shard.articles.flatMap((url) => [url, keyOf.get(url)!])])]));
 }
 
 /** The fingerprint of each photo's folder of renditions: its content hash, which names the folder, says it all. */
@@ -153,7 +154,7 @@ export function photoCacheDir(projectDir: string): string {
 
 /** A file kept about one site folder, `kind-HASH.json`: a build's manifest, a check's findings. Sites do not evict each other's. */
 export function siteCachePath(projectDir: string, kind: string, site: string): string {
-  return join(cacheDir(projectDir), `${kind}-${sha(resolve(site)).slice(0, 16)}.json`);
+  return join(cacheDir(projectDir), `${kind}-${sha([resolve(site)]).slice(0, 16)}.json`);
 }
 
 /** Where the manifest of an output folder is kept. */

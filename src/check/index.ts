@@ -93,10 +93,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   takeFacts(site, facts);
   facts.save();
   const links = checkLinks(site, options.siteUrl);
-  let problems = [...links.problems];
-  problems.push(...checkContent(site, archive, links.linksFrom, facts), ...checkRedirects(site, archive, options.siteUrl), ...checkSearchIndex(site, archive), ...checkXml(site));
-  problems.push(...(await validation));
-  if (options.external) problems.push(...(await checkExternal(links.external)));
+  // Joined as lists, not pushed as arguments: a broken template gives a problem on every page, more than a call takes.
+  let problems = [...links.problems, ...checkContent(site, archive, links.linksFrom, facts), ...checkRedirects(site, archive, options.siteUrl), ...checkSearchIndex(site, archive), ...checkXml(site), ...(await validation)];
+  if (options.external) problems = [...problems, ...(await checkExternal(links.external))];
   // The sort is stable: problems of one page and rule keep the order they were found in.
   problems = collapseRepeats(problems).sort(byPageThenRule);
   const rules: Record<string, number> = {};
