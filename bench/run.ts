@@ -1,9 +1,10 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { linkOrCopy } from "../src/output.js";
 import { median } from "./median.js";
 import { measureSearchPage, type SearchPageFigures } from "./search-page.js";
 import { BENCH_DIR, PHOTO_SHARE, WORK_DIR, ensureArchive, ensurePhotos, type ArchivePaths } from "./generate.js";
@@ -140,13 +141,7 @@ function wallSeconds(runs: Measurement[]): number | null {
 /** Hard links where the file system allows, so a working copy of 50,000 files costs nothing. */
 function linkFiles(from: string, to: string): void {
   mkdirSync(to, { recursive: true });
-  for (const name of readdirSync(from)) {
-    try {
-      linkSync(join(from, name), join(to, name));
-    } catch {
-      copyFileSync(join(from, name), join(to, name));
-    }
-  }
+  for (const name of readdirSync(from)) linkOrCopy(join(from, name), join(to, name));
 }
 
 /** Every file of a tree with the hash of its bytes, by path. */
