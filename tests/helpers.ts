@@ -2,11 +2,12 @@ import type { AnyNode, Document, Element } from "domhandler";
 import { DomUtils, parseDocument } from "htmlparser2";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll } from "vitest";
 import { outputPath } from "../src/urls.js";
 
 /** The project folder. */
@@ -25,7 +26,6 @@ export function seedText(name: (typeof SEED_FILES)[number]): string {
   return readFileSync(join(SEEDS, name), "utf8");
 }
 
-/** A fresh temporary folder; removed by the caller or left to the OS. */
 /** The article the teasers of seeds 000 and 001 name, which the archive does not hold. */
 export const CHILDCARE = [
   "Home>Harbin Today",
@@ -40,8 +40,31 @@ export const CHILDCARE = [
   "The center will offer day care for children under three.",
 ].join("\n");
 
+/**
+ * The folder holding the temporary folders of this test file (or of a script
+ * such as `npm run screenshots`), made at the first one and removed at the
+ * end: a whole suite's sites and clones came to gigabytes a run.
+ */
+let testRoot: string | undefined;
+
+function removeTestRoot(root: string): void {
+  try {
+    rmSync(root, { recursive: true, force: true });
+  } catch {
+    // A test that failed before it made its folder mutable again leaves it immutable.
+    spawnSync("chattr", ["-R", "-i", root]);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+// Vitest stops its workers rather than letting them exit: there the folder goes once the file's tests are done.
+if (process.env.VITEST) afterAll(() => testRoot && removeTestRoot(testRoot));
+else process.once("exit", () => testRoot && removeTestRoot(testRoot));
+
+/** A fresh temporary folder, removed at the end of the test file or script. */
 export function tempDir(prefix = "archive-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  testRoot ??= mkdtempSync(join(tmpdir(), "news-archive-tests-"));
+  return mkdtempSync(join(testRoot, prefix));
 }
 
 /** A temporary articles folder holding the seeds plus the given extra files. */

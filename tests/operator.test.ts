@@ -238,7 +238,10 @@ describe("Ctrl-C under npm run build", () => {
 
 describe("faults of the machine while the site is written", () => {
   it("keeps the whole previous site when a folder of it cannot be changed, and says which", () => {
-    if (!can("make a folder immutable with chattr", () => spawnSync("chattr", ["+i", tempDir("chattr-")]).status === 0)) return;
+    const probe = tempDir("chattr-");
+    const able = can("make a folder immutable with chattr", () => spawnSync("chattr", ["+i", probe]).status === 0);
+    spawnSync("chattr", ["-i", probe]);
+    if (!able) return;
     const articles = articlesWith();
     const out = join(tempDir("immutable-"), "_site");
     expect(buildSite(articles, {}, out).status).toBe(0);
