@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { constants, cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { linkOrCopy } from "../src/output.js";
@@ -79,6 +79,14 @@ class TimeLimit extends Error {
   }
 }
 
+/** The command runs under bash, which reports a child killed by signal N as exit status 128 + N. */
+function howItEnded(code: number | null): string {
+  if (code === null || code <= 128) return `exited with ${code}`;
+  const signal = Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0] ?? `signal ${code - 128}`;
+  // SIGKILL from no one here is most likely the kernel's out-of-memory killer, which says so only in its log.
+  return `was killed by ${signal} (exit status ${code})${signal === "SIGKILL" ? ", most likely by the kernel for want of memory (see dmesg)" : ""}`;
+}
+
 /**
  * Run a command to its end, sampling the RSS of its process tree. It runs
  * under a bash whose `times` gives the CPU time of every descendant reaped.
@@ -116,7 +124,7 @@ function measure(cwd: string, command: string, args: string[], env: NodeJS.Proce
         return;
       }
       if (code !== 0) {
-        reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${stderr}${stdout}`));
+        reject(new Error(`${command} ${args.join(" ")} ${howItEnded(code)}:\n${stderr}${stdout}`));
         return;
       }
       // `times` prints the shell's own user/sys times, then its children's.
