@@ -57,9 +57,10 @@ function removeTestRoot(root: string): void {
   }
 }
 
+const removeTestFolders = () => testRoot && removeTestRoot(testRoot);
 // Vitest stops its workers rather than letting them exit: there the folder goes once the file's tests are done.
-if (process.env.VITEST) afterAll(() => testRoot && removeTestRoot(testRoot));
-else process.once("exit", () => testRoot && removeTestRoot(testRoot));
+if (process.env.VITEST) afterAll(removeTestFolders);
+else process.once("exit", removeTestFolders);
 
 /** A fresh temporary folder, removed at the end of the test file or script. */
 export function tempDir(prefix = "archive-test-"): string {
