@@ -10,7 +10,7 @@ import { ledgerPath, writeLedger } from "./ledger.js";
 import { tryLock } from "./owner.js";
 import { commitPages, guardOutput, guardReplaceable, holdOutput, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";
 import { writePhotos } from "./photos.js";
-import { runsOf, writeRuns } from "./runs.js";
+import { runsOf, writeRuns, writersFor } from "./runs.js";
 import { indexShards } from "./search.js";
 import { siteMetadata, type SiteMetadata } from "./site.js";
 import { writeStamp } from "./stamp.js";
@@ -27,7 +27,7 @@ export interface BuildOptions {
   search?: boolean;
   /** Pages per Eleventy run: fewer use less memory, more save a little time. */
   pagesPerRun?: number;
-  /** Processes writing pages at once (default: one per core). */
+  /** Processes writing pages at once (default: one per core once there are 5,000 pages to write, else one). */
   workers?: number;
   /** The project folder holding `.eleventy.ts`, `content/` and `templates/`. */
   projectDir?: string;
@@ -149,16 +149,17 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const { previous, kept } = plan;
     // A full build replaces every folder of the site: one it may not is found before the work, not after.
     if (!previous) guarded(() => guardReplaceable(output));
-    const workers = options.workers ?? availableParallelism();
+    const cores = options.workers ?? availableParallelism();
+    const writers = options.workers ?? writersFor(plan.selection, cores);
     let photosMade = 0;
     const written = await writing(output.staging, async () => {
       mkdirSync(output.staging, { recursive: true });
-      const count = await writeRuns({ projectDir, out: output.staging }, output.runs, archive, runsOf(plan.selection, workers, options.pagesPerRun), workers);
+      const count = await writeRuns({ projectDir, out: output.staging }, output.runs, archive, runsOf(plan.selection, writers, options.pagesPerRun), writers);
       writeStamp(output.staging, { siteUrl: site.url, search });
       // A photo already in the live site stays; the others are made (once per content, in the cache) and linked in.
       photosMade = await reportingContent(() => writePhotos(plan.photos, photoCacheDir(projectDir), output.staging));
       // Only the shards whose pages changed are indexed again; pages left as they are in the live site are indexed from there.
-      await indexShards(plan.shards, (url) => (kept.has(url) ? output.live : output.staging), output.staging, workers);
+      await indexShards(plan.shards, (url) => (kept.has(url) ? output.live : output.staging), output.staging, cores);
       return count;
     });
     // Before the site shows a new URL, the ledger holds it: a URL published is never forgotten, and one written for a build that then failed is only redirected if its article moves.

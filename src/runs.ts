@@ -25,10 +25,18 @@ export const PAGES_PER_RUN = 1250;
 // write is faster in one process.
 const WORKERS_FROM_PAGES = 5000;
 
-/** The runs of a selection: a share for every core once there are pages enough for a worker to pay, none over `pagesPerRun`. */
-export function runsOf(selection: RenderSelection, workers: number, pagesPerRun = PAGES_PER_RUN): RenderSelection[] {
-  const toWrite = selection.articles.length + selection.listPages.length;
-  return inRuns(selection, workers > 1 && toWrite >= WORKERS_FROM_PAGES ? Math.min(pagesPerRun, Math.ceil(toWrite / workers)) : pagesPerRun);
+function pagesOf(selection: RenderSelection): number {
+  return selection.articles.length + selection.listPages.length;
+}
+
+/** The processes to write a selection when none was asked for: one per core once there are pages enough for a worker to pay. */
+export function writersFor(selection: RenderSelection, cores: number): number {
+  return pagesOf(selection) >= WORKERS_FROM_PAGES ? cores : 1;
+}
+
+/** The runs of a selection: a share for every writer, none over `pagesPerRun`. */
+export function runsOf(selection: RenderSelection, writers: number, pagesPerRun = PAGES_PER_RUN): RenderSelection[] {
+  return inRuns(selection, writers > 1 ? Math.min(pagesPerRun, Math.ceil(pagesOf(selection) / writers)) : pagesPerRun);
 }
 
 /**

@@ -3,7 +3,9 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSyn
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LINKED_FIELDS, loadArchive, type Article } from "../src/archive.js";
-import { codeFingerprint, parserFingerprint } from "../src/plan.js";
+import { codeFingerprint, parserFingerprint, planBuild } from "../src/plan.js";
+import { runsOf, writersFor } from "../src/runs.js";
+import { siteMetadata } from "../src/site.js";
 import { commitPages, outputFor, recover, siteFiles } from "../src/output.js";
 import { STAMP_FILE } from "../src/stamp.js";
 import { articlesWith, buildSite, CHILDCARE, fileHashes, PROJECT, rawExport, readPage, runCli, tempDir, type BuildRun } from "./helpers.js";
@@ -152,6 +154,17 @@ describe("incremental builds", () => {
     const summary = (stdout: string) => stdout.split("\n")[0];
     expect(summary(three.stdout)).toBe(summary(one.stdout).replace(/into .* in [\d.]+ s/, `into ${out} in ${/in ([\d.]+) s/.exec(three.stdout)![1]} s`));
     expect(fileHashes(out)).toEqual(fileHashes(join(one.stdout.match(/into (.*) in /)![1])));
+  });
+
+  it("write a small build in this process alone and a large one on every core", () => {
+    const archive = loadArchive(articlesWith(manyArticles()));
+    const { selection } = planBuild(archive, siteMetadata({}), "code", { search: false, live: tempDir("live-"), previous: undefined });
+    expect(writersFor(selection, 8)).toBe(1);
+    expect(runsOf(selection, 1)).toHaveLength(1);
+    // Five thousand pages to write, the first article standing for the rest.
+    const large = { ...selection, articles: Array.from({ length: 5000 }, () => selection.articles[0]) };
+    expect(writersFor(large, 8)).toBe(8);
+    expect(runsOf(large, 8).length).toBeGreaterThanOrEqual(8);
   });
 
   it("give the same site in many small Eleventy runs as in one", () => {

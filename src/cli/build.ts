@@ -14,7 +14,7 @@ const USAGE = `usage: npm run build [-- --out DIR] [--articles DIR] [--full] [--
   --full           write every page, not only those whose inputs changed since the last build
   --no-search      leave out the search index (for timing the site on its own)
   --pages-per-run N  pages Eleventy writes per run (default ${PAGES_PER_RUN}); fewer use less memory
-  --workers N      processes writing pages at once (default: one per core)
+  --workers N      processes writing pages at once (default: one per core from 5,000 pages to write, else one)
 exit status: 0 built, 1 bad article files, 2 usage, configuration or environment error`;
 
 async function main(): Promise<number> {
