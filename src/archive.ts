@@ -678,18 +678,23 @@ export interface LoadOptions {
   now?: number;
   /** The URL ledger (default: the one beside the articles folder, see ledger.ts). */
   ledgerFile?: string;
+  /** Called between the steps of the load, each of which leaves much garbage behind: a build collects it there (see garbageCollector in runs.ts). */
+  betweenSteps?: () => void;
 }
 
 /** Read, validate and model the archive of a folder; every bad file is reported at once. */
-export function loadArchive(dir: string, { cache = new ParseCache(), now = Date.now(), ledgerFile = ledgerPath(dir) }: LoadOptions = {}): Archive {
+export function loadArchive(dir: string, { cache = new ParseCache(), now = Date.now(), ledgerFile = ledgerPath(dir), betweenSteps = () => {} }: LoadOptions = {}): Archive {
   const { records, problems } = cache.load(dir);
+  betweenSteps();
   const { ledger, problems: ledgerProblems } = readLedger(ledgerFile);
   const all = [...problems, ...ledgerProblems, ...findConflicts(records, ledger), ...futureDates(records, now)].sort(byFileAndLine);
   if (all.length > 0) throw new ContentError(all);
+  betweenSteps();
   // The dev server reloads on every change of any file: when the cache hands back the very same records and ledger, so is the model.
   const last = cache.lastModel;
   if (last && sameRecords(last.records, records) && sameLedger(last.ledger as Ledger, ledger)) return last.model as Archive;
   const archive = buildArchive(records, ledger);
+  betweenSteps();
   const clashes = pageClashes(archive, records, ledger);
   if (clashes.length > 0) throw new ContentError(clashes.sort(byFileAndLine));
   cache.lastModel = { records, ledger, model: archive };

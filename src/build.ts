@@ -10,7 +10,7 @@ import { ledgerPath, writeLedger } from "./ledger.js";
 import { tryLock } from "./owner.js";
 import { commitPages, guardOutput, guardReplaceable, holdOutput, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";
 import { writePhotos } from "./photos.js";
-import { runsOf, writeRuns, writersFor } from "./runs.js";
+import { garbageCollector, runsOf, writeRuns, writersFor } from "./runs.js";
 import { indexShards } from "./search.js";
 import { siteMetadata, type SiteMetadata } from "./site.js";
 import { writeStamp } from "./stamp.js";
@@ -73,11 +73,15 @@ function saveParsesAlone(cache: ParseCache, dir: string, parser: string): void {
 
 /** The archive, from the parses saved by the build before where its files are unchanged; its parses saved for the next build. */
 async function loadSaved(articlesDir: string, parses: string, parser: string, now: number, ledgerFile: string): Promise<Archive> {
+  // A large archive's load would otherwise carry each step's garbage into the next and peak at half as much again.
+  const betweenSteps = garbageCollector();
   const cache = new ParseCache();
   cache.restore(parses, parser);
+  betweenSteps();
   await cache.prime(articlesDir);
+  betweenSteps();
   // Content errors are reported before Eleventy starts, once, in file:line form.
-  const archive = await reportingContent(() => loadArchive(articlesDir, { cache, now, ledgerFile }));
+  const archive = await reportingContent(() => loadArchive(articlesDir, { cache, now, ledgerFile, betweenSteps }));
   saveParsesAlone(cache, parses, parser);
   return archive;
 }

@@ -170,7 +170,7 @@ export async function writeRuns(target: RunTarget, runsDir: string, archive: Arc
     const collectGarbage = garbageCollector();
     let written = 0;
     for (let run: RenderSelection | undefined = runs[0]; run; run = queue.shift()) {
-      if (run !== runs[0]) collectGarbage();
+      collectGarbage();
       written += await writePages(target.projectDir, target.out, { nav: archive.nav, archive, selection: run });
       // The workers' answers wait for a turn of the event loop, which a run of Eleventy does not give: a worker with its runs written would wait idle.
       await new Promise((resolvePromise) => setImmediate(resolvePromise));
