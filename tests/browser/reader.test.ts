@@ -163,6 +163,26 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
     expect(await items.first().locator(".summary").textContent()).not.toMatch(/Source:|\d{4}-\d{2}-\d{2}/);
   });
 
+  it("shows the first search result after its fragment alone, then asks for the others", async () => {
+    const page = await site.browser.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector("#search-results li")) return;
+        console.log("first result shown");
+        observer.disconnect();
+      }).observe(document, { subtree: true, childList: true });
+    });
+    const fragments: string[] = [];
+    let beforeFirst = -1;
+    page.on("request", (request) => request.url().endsWith(".pf_fragment") && fragments.push(request.url()));
+    page.on("console", (message) => message.text() === "first result shown" && (beforeFirst = fragments.length));
+    await page.goto(`${site.origin}${SEARCH_URL}?q=exhibitors`);
+    await page.locator("#search-results > li").nth(29).waitFor();
+    expect(beforeFirst).toBe(1);
+    expect(new Set(fragments).size).toBe(30);
+  });
+
   it("lines up the search form's labels on one baseline", async () => {
     const page = await open(SEARCH_URL);
     const tops = await page.evaluate(() => [...document.querySelectorAll(".search-form label")].map((label) => Math.round(label.getBoundingClientRect().top)));
