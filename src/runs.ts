@@ -164,8 +164,10 @@ function writeRunsInWorker(target: RunTarget, archive: Archive, queue: RenderSel
 export async function writeRuns(target: RunTarget, runsDir: string, archive: Archive, runs: RenderSelection[], workers: number): Promise<number> {
   const queue = runs.slice(1);
   const kills: (() => void)[] = [];
-  mkdirSync(runsDir, { recursive: true });
-  const elsewhere = Array.from({ length: Math.max(0, Math.min(workers, runs.length) - 1) }, () => writeRunsInWorker(target, archive, queue, runsDir, (kill) => kills.push(kill)));
+  const helpers = Math.max(0, Math.min(workers, runs.length) - 1);
+  // Only runs handed to workers wait in a folder: a build in one process makes none, nor leaves one behind when killed.
+  if (helpers > 0) mkdirSync(runsDir, { recursive: true });
+  const elsewhere = Array.from({ length: helpers }, () => writeRunsInWorker(target, archive, queue, runsDir, (kill) => kills.push(kill)));
   const here = async () => {
     const collectGarbage = garbageCollector();
     let written = 0;
