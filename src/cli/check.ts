@@ -58,9 +58,10 @@ async function main(): Promise<number> {
     const keptFile = siteCachePath(".", "check-findings", siteDir);
     const factsFile = siteCachePath(".", "check-pages", siteDir);
     if (existsSync(cacheDir("."))) for (const kind of ["check-findings", "check-pages"]) removeStale(cacheDir("."), kind);
-    // The records are read through the parses the last build saved, as a rebuild reads them.
+    // The records are read through the parses the last build saved, as a rebuild reads them, and any others on every core.
     const parses = new ParseCache();
     parses.restore(cacheDir("."), parserFingerprint("."));
+    await parses.prime(values.articles!);
     result = await runCheck({ siteDir, articlesDir: values.articles!, siteUrl, external: values.external, keptFile, factsFile, full: values.full, parses, ledgerFile: values.ledger });
   } catch (error) {
     if (!(error instanceof ContentError)) throw error;

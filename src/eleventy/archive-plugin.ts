@@ -1,9 +1,8 @@
 import type UserConfig from "@11ty/eleventy/UserConfig";
 import { loadArchive, type Archive, type NavSection } from "../archive.js";
-import { photoCacheDir } from "../plan.js";
 import { ParseCache } from "../load.js";
 import { writePhotos } from "../photos.js";
-import { everything, renderData, type RenderSelection } from "../plan.js";
+import { cacheDir, everything, parserFingerprint, photoCacheDir, renderData, type RenderSelection } from "../plan.js";
 import { indexSite } from "../search.js";
 import { siteMetadata } from "../site.js";
 import { PATHS } from "../urls.js";
@@ -42,8 +41,11 @@ export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource)
     eleventyConfig.addWatchTarget(`${source.articlesDir}/`);
     // Article files are data, read by the archive's own loader: a template dropped among them must never run.
     eleventyConfig.ignores.add(`${source.articlesDir}/**`);
-    // Kept across the dev server's rebuilds: only files whose bytes changed are parsed again.
+    // Kept across the dev server's rebuilds: only files whose bytes changed are parsed again. It starts
+    // from the parses the last build saved, and what it has to parse it parses on every core.
     const cache = new ParseCache();
+    cache.restore(cacheDir("."), parserFingerprint("."));
+    eleventyConfig.on("eleventy.before", () => cache.prime(source.articlesDir));
     const loaded = () => loadArchive(source.articlesDir, { cache });
     run = () => {
       const archive = loaded();
