@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { currentOwner } from "../src/owner.js";
 import { STAMP_FILE } from "../src/stamp.js";
-import { articlesWith, buildSite, fileHashes, freshClone, rawExport, readPage, runCli, sh, tempDir } from "./helpers.js";
+import { articlesWith, buildSite, fileHashes, freshClone, PROJECT, rawExport, readPage, runCli, sh, tempDir } from "./helpers.js";
 
 /**
  * The operator's mistakes and the machine's faults: what is dropped into
@@ -234,6 +234,17 @@ describe("Ctrl-C under npm run build", () => {
       expect(leftovers(join(repo, "_site"))).toEqual([]);
     }
   }, 300_000);
+});
+
+describe("output read by another command", () => {
+  it("builds and exits 0 when the reader stops reading at once (npm run build | head)", () => {
+    const out = join(tempDir("piped-"), "_site");
+    // `true` exits without reading: every line the build prints meets a closed pipe.
+    const run = spawnSync("bash", ["-c", `node --import tsx src/cli/build.ts --no-search --out ${out} | true; exit \${PIPESTATUS[0]}`], { cwd: PROJECT, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(readPage(out, "/")).toContain("<h1");
+  });
 });
 
 describe("faults of the machine while the site is written", () => {

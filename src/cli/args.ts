@@ -2,6 +2,19 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
+/**
+ * Let a reader that stops reading (`npm run build | head -1`) end the
+ * output, not the command: what is left to print is dropped, and the
+ * command finishes its work and exits with its own status.
+ */
+export function dropOutputOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
+}
+
 /** Report a usage error with the usage text; its exit status. */
 export function usageError(message: string, usage: string): 2 {
   console.error(`${message}\n${usage}`);

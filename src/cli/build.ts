@@ -4,7 +4,7 @@ import { PAGES_PER_RUN } from "../runs.js";
 import { relative } from "node:path";
 import { LEDGER_FILE } from "../ledger.js";
 import { ARTICLES_DIR } from "../load.js";
-import { parseCommandLine, usageError } from "./args.js";
+import { dropOutputOnClosedPipe, parseCommandLine, usageError } from "./args.js";
 
 const USAGE = `usage: npm run build [-- --out DIR] [--articles DIR] [--full] [--no-search] [--pages-per-run N]
   --out DIR        where the site goes (default _site): an empty folder or one an earlier build stamped;
@@ -18,6 +18,7 @@ const USAGE = `usage: npm run build [-- --out DIR] [--articles DIR] [--full] [--
 exit status: 0 built, 1 bad article files, 2 usage, configuration or environment error`;
 
 async function main(): Promise<number> {
+  dropOutputOnClosedPipe();
   const parsed = parseCommandLine(
     {
       out: { type: "string", default: "_site" },

@@ -7,7 +7,7 @@ import { LEDGER_FILE } from "../ledger.js";
 import { ARTICLES_DIR, ParseCache } from "../load.js";
 import { siteMetadata } from "../site.js";
 import { readStamp } from "../stamp.js";
-import { parseCommandLine, usageError } from "./args.js";
+import { dropOutputOnClosedPipe, parseCommandLine, usageError } from "./args.js";
 
 const USAGE = `usage: npm run check [-- DIR] [-- --articles DIR] [--ledger FILE] [--json] [--external] [--external-list]
   DIR              the built site (default _site)
@@ -24,6 +24,7 @@ function isFolder(path: string): boolean {
 }
 
 async function main(): Promise<number> {
+  dropOutputOnClosedPipe();
   const parsed = parseCommandLine(
     {
       articles: { type: "string", default: ARTICLES_DIR },

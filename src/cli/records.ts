@@ -2,7 +2,7 @@ import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { formatDiagnostic } from "../diagnostics.js";
 import { ARTICLES_DIR, loadRecordFiles } from "../load.js";
-import { parseCommandLine, usageError } from "./args.js";
+import { dropOutputOnClosedPipe, parseCommandLine, usageError } from "./args.js";
 
 const USAGE = `usage: npm run records -- --out DIR [--articles DIR]
   --out DIR        where to write one .md record per article (created if missing)
@@ -10,6 +10,7 @@ const USAGE = `usage: npm run records -- --out DIR [--articles DIR]
 exit status: 0 written, 1 bad article files (nothing written), 2 usage error`;
 
 function main(): number {
+  dropOutputOnClosedPipe();
   const parsed = parseCommandLine({ out: { type: "string" }, articles: { type: "string", default: ARTICLES_DIR } }, USAGE);
   if (typeof parsed === "number") return parsed;
   const { out, articles } = parsed.values;
