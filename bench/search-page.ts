@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { median } from "./median.js";
-import { CHROMIUM, launchChromium, serveSite } from "../tests/browser/browser.js";
+import { announceFirstSearchResult, CHROMIUM, FIRST_SEARCH_RESULT, launchChromium, serveSite } from "../tests/browser/browser.js";
 import { outputPath, SEARCH_INDEX_URL, SEARCH_URL } from "../src/urls.js";
 
 /**
@@ -18,7 +18,6 @@ const LOADS = 3;
 // Where the one-index baseline goes inside the site while it is measured; both are removed after.
 const ONE_INDEX_URL = "/bench-one-index/";
 const ONE_INDEX_PAGE_URL = "/bench-search-one-index/";
-const FIRST_RESULT_SHOWN = "bench: the first result is shown";
 
 /** Requests made until the first result shows, and the time until then, medians of LOADS loads. */
 interface FirstResult {
@@ -42,18 +41,11 @@ async function firstResult(origin: string, pageUrl: string): Promise<FirstResult
       const cdp = await context.newCDPSession(page);
       await cdp.send("Network.enable");
       await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: ROUND_TRIP_MS, downloadThroughput: 10e6 / 8, uploadThroughput: 5e6 / 8 });
-      // The page says when its first result is in: Playwright's own wait notices it a frame or more later, after requests the page made since.
-      await page.addInitScript((marker) => {
-        new MutationObserver((_, observer) => {
-          if (!document.querySelector("#search-results li")) return;
-          console.log(marker);
-          observer.disconnect();
-        }).observe(document, { subtree: true, childList: true });
-      }, FIRST_RESULT_SHOWN);
+      await announceFirstSearchResult(page);
       let requests = 0;
       page.on("request", () => requests++);
       const started = performance.now();
-      const shown = new Promise<FirstResult>((resolvePromise) => page.on("console", (message) => message.text() === FIRST_RESULT_SHOWN && resolvePromise({ requests, ms: performance.now() - started })));
+      const shown = new Promise<FirstResult>((resolvePromise) => page.on("console", (message) => message.text() === FIRST_SEARCH_RESULT && resolvePromise({ requests, ms: performance.now() - started })));
       await page.goto(`${origin}${pageUrl}?q=${QUERY}`);
       await page.waitForSelector("#search-results li", { timeout: 120_000 });
       loads.push(await shown);

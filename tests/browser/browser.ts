@@ -159,3 +159,21 @@ export function horizontalOverflow(page: Page): Promise<number> {
 export function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
 }
+
+/** What a page prepared by announceFirstSearchResult logs when its first search result is in. */
+export const FIRST_SEARCH_RESULT = "the first search result is shown";
+
+/**
+ * Have the page log FIRST_SEARCH_RESULT to its console the moment its first
+ * search result is in the document: Playwright's own waits notice it a frame
+ * or more later, after requests the page made since. Call before it loads.
+ */
+export async function announceFirstSearchResult(page: Page): Promise<void> {
+  await page.addInitScript((marker) => {
+    new MutationObserver((_, observer) => {
+      if (!document.querySelector("#search-results li")) return;
+      console.log(marker);
+      observer.disconnect();
+    }).observe(document, { subtree: true, childList: true });
+  }, FIRST_SEARCH_RESULT);
+}

@@ -3,7 +3,7 @@ import { PAGE_SIZE, loadArchive, type Archive, type Section } from "../../src/ar
 import { readableDate } from "../../src/dates.js";
 import { ARCHIVE_URL, HOME_URL, SEARCH_URL, sectionUrl } from "../../src/urls.js";
 import { articlesWith } from "../helpers.js";
-import { MISSING_URL, horizontalOverflow, pathOf, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
+import { FIRST_SEARCH_RESULT, MISSING_URL, announceFirstSearchResult, horizontalOverflow, pathOf, siteInBrowser, skipWithoutChromium, type SiteInBrowser } from "./browser.js";
 
 /** Enough generated exports in one section of the seeds for it to have three pages. */
 const SECTION = "Biz updates";
@@ -166,17 +166,11 @@ describe.skipIf(skipWithoutChromium())("a reader in Chromium", () => {
   it("shows the first search result after its fragment alone, then asks for the others", async () => {
     const page = await site.browser.newPage();
     page.setDefaultTimeout(10_000);
-    await page.addInitScript(() => {
-      new MutationObserver((_, observer) => {
-        if (!document.querySelector("#search-results li")) return;
-        console.log("first result shown");
-        observer.disconnect();
-      }).observe(document, { subtree: true, childList: true });
-    });
+    await announceFirstSearchResult(page);
     const fragments: string[] = [];
     let beforeFirst = -1;
     page.on("request", (request) => request.url().endsWith(".pf_fragment") && fragments.push(request.url()));
-    page.on("console", (message) => message.text() === "first result shown" && (beforeFirst = fragments.length));
+    page.on("console", (message) => message.text() === FIRST_SEARCH_RESULT && (beforeFirst = fragments.length));
     await page.goto(`${site.origin}${SEARCH_URL}?q=exhibitors`);
     await page.locator("#search-results > li").nth(29).waitFor();
     expect(beforeFirst).toBe(1);
