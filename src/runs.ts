@@ -15,10 +15,10 @@ import { inRuns, type RenderSelection } from "./plan.js";
  * staging folder, in this process or in a worker process per further core.
  */
 
-// Eleventy holds every page of a run in memory until the run ends, and a
-// run costs about half a second of setup. At 10,000 articles, runs of
-// 2,500 pages peaked at 836 MB over the build's processes and runs of
-// 1,250 at 500 MB; runs of 1,000 cost 15% more time at 50,000.
+// Eleventy holds every page of a run in memory until the run ends, and
+// smaller runs cost more time. At 10,000 articles, runs of 2,500 pages
+// peaked at 836 MB over the build's processes and runs of 1,250 at 500 MB;
+// runs of 1,000 cost 15% more time at 50,000.
 export const PAGES_PER_RUN = 1250;
 
 // A worker costs a second or two to start: a build with fewer pages to
