@@ -690,7 +690,7 @@ export function loadArchive(dir: string, { cache = new ParseCache(), now = Date.
   const all = [...problems, ...ledgerProblems, ...findConflicts(records, ledger), ...futureDates(records, now)].sort(byFileAndLine);
   if (all.length > 0) throw new ContentError(all);
   betweenSteps();
-  // The dev server reloads on every change of any file: when the cache hands back the very same records and ledger, so is the model.
+  // Eleventy's `--serve` reloads on every change of any file: when the cache hands back the very same records and ledger, so is the model.
   const last = cache.lastModel;
   if (last && sameRecords(last.records, records) && sameLedger(last.ledger as Ledger, ledger)) return last.model as Archive;
   const archive = buildArchive(records, ledger);

@@ -29,6 +29,8 @@ export interface BuildOptions {
   pagesPerRun?: number;
   /** Processes writing pages at once (default: one per core once there are 5,000 pages to write, else one). */
   workers?: number;
+  /** A preview (the dev server's): the URL ledger is read and left as it is, since a headline being typed is not a published URL. */
+  preview?: boolean;
   /** The project folder holding `.eleventy.ts`, `content/` and `templates/`. */
   projectDir?: string;
 }
@@ -167,7 +169,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       return count;
     });
     // Before the site shows a new URL, the ledger holds it: a URL published is never forgotten, and one written for a build that then failed is only redirected if its article moves.
-    const ledgerChanged = await writing(ledgerFile, () => writeLedger(ledgerFile, archive.ledger));
+    const ledgerChanged = !options.preview && (await writing(ledgerFile, () => writeLedger(ledgerFile, archive.ledger)));
     const staged = siteFiles(output.staging);
     // Between changing the site and writing the new manifest there is none: a crash there costs a full build, never a stale page.
     forgetManifest(manifest);

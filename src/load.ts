@@ -408,7 +408,7 @@ function unreadable(error: unknown): string | undefined {
 
 /**
  * The parses of one process and what it saves of them: a build parses each
- * file once, a rebuild of the dev server re-parses only files whose bytes
+ * file once, a rebuild under Eleventy's `--serve` re-parses only files whose bytes
  * changed, and a later build restores what an earlier one saved. Created
  * by whoever loads an archive and handed to the loaders, never shared
  * through the module.

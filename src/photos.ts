@@ -128,7 +128,7 @@ export function photoCrops(photo: Photo): (Rendition & { ratio: string })[] {
   return PHOTO_CROPS.map(({ ratio, width, height }) => ({ ratio, url: `${photo.url}${ratio}.jpeg`, width, height }));
 }
 
-/** Link every file of a photo's folder in the cache into the site, or copy it where no link can be made; the dev server's folder has most already. */
+/** Link every file of a photo's folder in the cache into the site, or copy it where no link can be made; a plain Eleventy run's folder has most already. */
 function linkInto(kept: string, target: string): void {
   mkdirSync(target, { recursive: true });
   for (const name of readdirSync(kept)) {

@@ -106,7 +106,7 @@ export async function indexShards(shards: SearchShard[], rootOf: (url: string) =
   await inParallel(tasks, parallel);
 }
 
-/** Index a whole site the dev server built, in place of the index it had. */
+/** Index a whole site a plain Eleventy run built, in place of the index it had. */
 export async function indexSite(dir: string, shards: SearchShard[]): Promise<void> {
   rmSync(join(dir, SEARCH_INDEX_URL), { recursive: true, force: true });
   await indexShards(shards, () => dir, dir);

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, watch, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, watch, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ledgerPath } from "../src/ledger.js";
 import { parseExport } from "../src/parse.js";
 import { articleUrl } from "../src/urls.js";
 import { PROJECT, SEED_FILES, articlesWith, buildSite, freePort, readPage, runCli, seedText, tempDir, until } from "./helpers.js";
@@ -235,7 +236,7 @@ describe("a failed build leaves the previous site as it was", () => {
 });
 
 describe("the dev server", () => {
-  it("shows a bad article's error, keeps serving the last good site and recovers without a restart", async () => {
+  it("shows a bad article's error, keeps serving the last good site, follows added and deleted files, and publishes nothing", async () => {
     const articles = articlesWith();
     const port = await freePort();
     const server = spawn(
@@ -266,9 +267,16 @@ describe("the dev server", () => {
       await until("the fixed article", async () => (await get(articleUrl({ headline: "Edited later", date: "2024-01-05" }))).text.includes("The body of Edited later."));
       expect((await get("/")).text).toContain("Edited later");
 
+      const added = articleUrl({ headline: "A brand new article", date: "2024-02-01" });
       writeFileSync(join(articles, "zz-new.txt"), export_("A brand new article", "2024-02-01"));
       await until("the new article", async () => (await get("/")).text.includes("A brand new article"));
-      expect((await get(articleUrl({ headline: "A brand new article", date: "2024-02-01" }))).status).toBe(200);
+      expect((await get(added)).status).toBe(200);
+
+      rmSync(join(articles, "zz-new.txt"));
+      await until("the deleted article off the home page", async () => !(await get("/")).text.includes("A brand new article"));
+      expect((await get(added)).status).toBe(404);
+      // A preview: the URLs it showed were never published, so the ledger beside the articles is not written.
+      expect(existsSync(ledgerPath(articles))).toBe(false);
     } finally {
       server.kill("SIGTERM");
     }

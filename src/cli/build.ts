@@ -15,6 +15,7 @@ const USAGE = `usage: npm run build [-- --out DIR] [--articles DIR] [--full] [--
   --no-search      leave out the search index (for timing the site on its own)
   --pages-per-run N  pages Eleventy writes per run (default ${PAGES_PER_RUN}); fewer use less memory
   --workers N      processes writing pages at once (default: one per core from 5,000 pages to write, else one)
+  --preview        read the URL ledger and leave it as it is (the dev server's builds: nothing is published)
 exit status: 0 built, 1 bad article files, 2 usage, configuration or environment error`;
 
 async function main(): Promise<number> {
@@ -28,6 +29,7 @@ async function main(): Promise<number> {
       "no-search": { type: "boolean" },
       "pages-per-run": { type: "string", default: String(PAGES_PER_RUN) },
       workers: { type: "string" },
+      preview: { type: "boolean" },
     },
     USAGE,
   );
@@ -38,7 +40,7 @@ async function main(): Promise<number> {
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) return usageError(`expected --workers to be a whole number of at least 1, found ${values.workers}`, USAGE);
   try {
-    const result = await buildSite({ out: values.out, articlesDir: values.articles, ledgerFile: values.ledger, full: values.full, search: !values["no-search"], pagesPerRun, workers });
+    const result = await buildSite({ out: values.out, articlesDir: values.articles, ledgerFile: values.ledger, full: values.full, search: !values["no-search"], pagesPerRun, workers, preview: values.preview });
     const unchanged = result.pages - result.written;
     console.log(
       `Built ${result.pages} pages of ${result.articles} articles into ${values.out} in ${(result.ms / 1000).toFixed(2)} s` +

@@ -20,7 +20,7 @@ export interface RunSource {
 
 /**
  * Where a run's pages come from: a folder of articles, loaded anew on
- * every build so that the dev server picks up a new or edited article file;
+ * every build so that Eleventy's own `--serve` picks up a new or edited article file;
  * or a run of the build.
  */
 export type ArchiveSource = { articlesDir: string } | RunSource;
@@ -41,7 +41,7 @@ export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource)
     eleventyConfig.addWatchTarget(`${source.articlesDir}/`);
     // Article files are data, read by the archive's own loader: a template dropped among them must never run.
     eleventyConfig.ignores.add(`${source.articlesDir}/**`);
-    // Kept across the dev server's rebuilds: only files whose bytes changed are parsed again. It starts
+    // Kept across Eleventy's rebuilds under `--serve`: only files whose bytes changed are parsed again. It starts
     // from the parses the last build saved, and what it has to parse it parses on every core.
     const cache = new ParseCache();
     cache.restore(cacheDir("."), parserFingerprint("."));
@@ -51,7 +51,7 @@ export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource)
       const archive = loaded();
       return { archive, nav: archive.nav, selection: everything(archive) };
     };
-    // The build makes the photos and the search index itself, after its runs; a plain Eleventy run, the dev server's, does it here.
+    // The build makes the photos and the search index itself, after its runs; a plain Eleventy run does it here.
     eleventyConfig.on("eleventy.after", async ({ directories }: { directories: { output: string } }) => {
       const { photos, searchShards } = loaded();
       await writePhotos(photos, photoCacheDir("."), directories.output);

@@ -43,3 +43,14 @@ declare module "@11ty/eleventy" {
 declare module "@11ty/eleventy-img" {
   export default function Image(src: string, options: Record<string, unknown>): Promise<Record<string, { url: string; width: number; height: number }[]>>;
 }
+
+// Eleventy's dev server, which the dev server (cli/serve.ts) serves the build's output with.
+declare module "@11ty/eleventy-dev-server" {
+  export default class EleventyDevServer {
+    static getServer(name: string, dir: string, options: Record<string, unknown>): EleventyDevServer;
+    serve(port: number): void;
+    /** Tell every open page to load again. */
+    reload(): void;
+    close(): Promise<void>;
+  }
+}

@@ -5,7 +5,7 @@ import { filtersPlugin } from "./filters-plugin.js";
 
 /**
  * The site's Eleventy configuration, in one place for the two ways it runs:
- * `.eleventy.ts` (the dev server, a plain Eleventy run) hands it a folder of
+ * `.eleventy.ts` (a plain Eleventy run) hands it a folder of
  * articles to load; the build hands each of its runs the archive it loaded
  * and the pages that run writes.
  */
