@@ -1,5 +1,6 @@
 import type { Document, Element } from "domhandler";
 import { DomUtils } from "htmlparser2";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +10,7 @@ import { parseExport } from "../src/parse.js";
 import type { ArticleRecord } from "../src/record.js";
 import { ARCHIVE_URL, articleUrl, dayUrl, headlineSlug, listPageUrl, monthUrl, outputPath, sectionSlug, sectionUrl, yearUrl } from "../src/urls.js";
 import {
+  PROJECT,
   SEED_FILES,
   articlesWith,
   buildSite,
@@ -20,6 +22,7 @@ import {
   rawExport,
   readPage,
   seedText,
+  tempDir,
   textOf,
   type BuildRun,
 } from "./helpers.js";
@@ -452,5 +455,23 @@ describe("the sitemap of an archive too large for one file", () => {
     expect(parts.map((part) => part.entries.length)).toEqual([3, 3, 1]);
     expect(parts.flatMap((part) => part.entries)).toEqual(entries);
     expect(SITEMAP_MAX_URLS).toBe(50_000);
+  });
+});
+
+describe("a plain Eleventy run over .eleventy.ts", () => {
+  it("writes every page and feed the build writes, byte for byte", () => {
+    const articles = articlesWith();
+    const built = buildSite(articles);
+    expect(built.status, built.stderr).toBe(0);
+    const out = join(tempDir("eleventy-"), "_site");
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(PROJECT, "node_modules/@11ty/eleventy/cmd.cjs"), "--config=.eleventy.ts", `--output=${out}`, "--quiet"], {
+      cwd: PROJECT,
+      encoding: "utf8",
+      env: { ...process.env, ARCHIVE_ARTICLES_DIR: articles },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const pages = (dir: string) => Object.entries(fileHashes(dir)).filter(([file]) => /\.(html|xml)$/.test(file));
+    expect(pages(out).length).toBeGreaterThan(SEED_ITEMS.length);
+    expect(pages(out)).toEqual(pages(built.out));
   });
 });
