@@ -6,6 +6,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { linkOrCopy } from "../src/output.js";
 import { median } from "./median.js";
+import { measureDevServer, type DevServerFigures } from "./dev-server.js";
 import { measureSearchPage, type SearchPageFigures } from "./search-page.js";
 import { BENCH_DIR, PHOTO_SHARE, WORK_DIR, ensureArchive, ensurePhotos, type ArchivePaths } from "./generate.js";
 
@@ -266,6 +267,8 @@ interface Row {
   checkIncremental: number | null;
   /** The search page over the full build with search, and over one index of the same articles. */
   searchPage: SearchPageFigures | null;
+  /** `npm start` over the N articles: until it serves, then until one article dropped in shows. */
+  devServer: DevServerFigures | null;
   photos: PhotoRow | null;
 }
 
@@ -339,6 +342,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
   const checkIncremental: Measurement[] = [];
   let searchIncluded = false;
   let searchPage: SearchPageFigures | null = null;
+  let devServer: DevServerFigures | null = null;
   let hugoFailure: string | null = null;
   let hugoStopped: number | null = null;
   for (let run = 1; run <= runs; run++) {
@@ -407,6 +411,11 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
       searchIncremental.push(await buildOurs(articles, searchOut, false, options, [], true));
       log(`N=${n} run ${run}/${runs}: check after 1 article`);
       checkIncremental.push(await checkOurs(articles, searchOut, options));
+      if (run === 1) {
+        log(`N=${n}: the dev server`);
+        rmSync(extra);
+        devServer = await measureDevServer(options.project, articles, join(archive.extraRaw, archive.extraName), () => linkFiles(archive.extraRaw, articles), join(work, "dev-site"));
+      }
     }
   }
   // Hashed before the reference is built: at the largest sizes the two sites would not fit on the disk side by side.
@@ -445,6 +454,7 @@ async function benchSize(n: number, runs: number, options: Options, log: (m: str
     checkFull: wallSeconds(checkFull),
     checkIncremental: wallSeconds(checkIncremental),
     searchPage,
+    devServer,
     photos: options.large ? null : await benchPhotos(n, archive, work, options, log),
   };
 }
@@ -529,6 +539,8 @@ function searchTable(rows: Row[]): string {
     "search page: first result ms",
     "/ one index",
     "requests by then (one index)",
+    "dev server: first build s",
+    "dev server: +1 article shown s",
   ];
   return markdownTable(
     header,
@@ -551,6 +563,8 @@ function searchTable(rows: Row[]): string {
         r.searchPage === null ? "n/a" : r.searchPage.shards.ms.toFixed(0),
         r.searchPage === null ? "n/a" : ratio(r.searchPage.shards.ms, r.searchPage.oneIndex.ms),
         r.searchPage === null ? "n/a" : `${r.searchPage.shards.requests} (${r.searchPage.oneIndex.requests})`,
+        fixed(r.devServer?.start ?? null),
+        fixed(r.devServer?.added ?? null),
       ];
     }),
   );
@@ -596,6 +610,7 @@ function notes(rows: Row[], runs: number, options: Options): string {
     "- ours with search: the same full build with its search index (one Pagefind index per year, the newest month apart); +1 article: the incremental build with search after one article arrives, compared by hash, index included, with a full build of the same N+1 articles.",
     "- full check: `npm run check -- SITE --full` over the full build with search; check after +1: `npm run check` over the site after the +1 rebuild, reusing the findings kept for unchanged pages.",
     "- search page: `/search/?q=harbin` over the full build with search, in Chromium with a 100 ms round trip and 10 Mbit/s, loaded afresh 3 times (medians): the time until the page shows its first result (a mutation observer in the page says when) and the requests made by then (each shard's files, and the first result's fragment); one index: the same page over one Pagefind index of the whole site, made by the Pagefind CLI.",
+    "- dev server: `npm start` over the N articles (its first build, with search, into its emptied scratch folder) until it serves the home page; then the newest article's file linked in, until the home page links its page and the page is served.",
     `- photos: the same archive with a 1200 × 800 JPEG beside one article in ${PHOTO_SHARE}, built once per size without search: first with the photo cache emptied (every photo made: AVIF, WebP and JPEG in four widths, three crops), then into another folder with every photo made, then with one more article with its photo (the incremental build makes that one), compared by hash with a full build of the same.`,
     "- incremental: one newest article added to the N-article archive and the site rebuilt over the N-article output (no `--full`); its output is compared by hash with a full build of the same N+1 articles into an empty folder. The N article files are older than 2 s when ours first builds them, as a newsroom's are: the build trusts unchanged size, times and inode of such files, and reads again those changed within 2 s of a build.",
   ];
