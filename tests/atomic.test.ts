@@ -5,7 +5,7 @@ import { basename, dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ledgerPath } from "../src/ledger.js";
 import { parseExport } from "../src/parse.js";
-import { articleUrl } from "../src/urls.js";
+import { articleUrl, outputPath } from "../src/urls.js";
 import { PROJECT, SEED_FILES, articlesWith, buildSite, freePort, readPage, runCli, seedText, tempDir, until } from "./helpers.js";
 
 /** One hash over every file of a folder: its relative paths and bytes. */
@@ -236,6 +236,31 @@ describe("a failed build leaves the previous site as it was", () => {
 });
 
 describe("the dev server", () => {
+  it("starts again from its last site, writing only what changed while it was down", async () => {
+    const articles = articlesWith();
+    const out = join(tempDir("serve-"), "dev-site");
+    const serveOnce = async (): Promise<string> => {
+      const port = await freePort();
+      const server = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts", `--port=${port}`, `--out=${out}`], { cwd: PROJECT, env: { ...process.env, ARCHIVE_ARTICLES_DIR: articles } });
+      let output = "";
+      server.stdout.on("data", (chunk) => (output += chunk));
+      const ended = new Promise((resolvePromise) => server.on("exit", resolvePromise));
+      try {
+        await until("the build", () => /^Built /m.test(output));
+        await until("the dev server to serve", async () => (await fetch(`http://127.0.0.1:${port}/`)).ok);
+      } finally {
+        server.kill("SIGTERM");
+        await ended;
+      }
+      return output;
+    };
+    expect(await serveOnce()).toMatch(/^Built \d+ pages of 5 articles into .* in [\d.]+ s\n/m);
+    const [gone] = SEED_FILES;
+    rmSync(join(articles, gone));
+    expect(await serveOnce()).toMatch(/^Built \d+ pages of 4 articles into .* \(\d+ written, \d+ unchanged\)\n/m);
+    expect(existsSync(join(out, outputPath(articleUrl(parseExport(seedText(gone)).record!))))).toBe(false);
+  });
+
   it("shows a bad article's error, keeps serving the last good site, follows added and deleted files, and publishes nothing", async () => {
     const articles = articlesWith();
     const port = await freePort();

@@ -5,12 +5,13 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ARTICLES_DIR } from "../load.js";
 import { cacheDir } from "../plan.js";
+import { readStamp } from "../stamp.js";
 import { parseCommandLine, usageError } from "./args.js";
 
 const DEV_SITE = join(cacheDir("."), "dev-site");
 const USAGE = `usage: npm start [-- --port N] [--out DIR]
   --port N   the port to serve on (default 8080)
-  --out DIR  the scratch folder the dev server builds into (default ${DEV_SITE}); emptied first, never _site
+  --out DIR  the scratch folder the dev server builds into (default ${DEV_SITE}); emptied first unless a build made it
 ARCHIVE_ARTICLES_DIR=DIR serves another folder of articles. One Ctrl-C, or one kill of the process, stops it.`;
 
 const BUILD = new URL("./build.ts", import.meta.url);
@@ -33,8 +34,9 @@ async function main(): Promise<number | undefined> {
   const port = Number(parsed.values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError(`expected --port to be a port number, found ${parsed.values.port}`, USAGE);
   const articles = process.env.ARCHIVE_ARTICLES_DIR ?? ARTICLES_DIR;
-  // A scratch folder, which an older dev server may have written without a build's stamp.
-  rmSync(out, { recursive: true, force: true });
+  // The last dev site, when a build made it, stays: a restart then writes only what changed while the server was down.
+  // Anything else there (an older dev server wrote its folder without a build's stamp) is scratch.
+  if (!readStamp(out)) rmSync(out, { recursive: true, force: true });
 
   const server = EleventyDevServer.getServer("news-archive", out, {});
   server.serve(port);
