@@ -22,8 +22,6 @@ declare module "@11ty/eleventy" {
     configPath?: string | false;
     config?: (eleventyConfig: import("@11ty/eleventy/UserConfig").default) => void;
     quietMode?: boolean;
-    runMode?: "build" | "watch" | "serve";
-    source?: "cli" | "script";
   }
   export const HtmlBasePlugin: unknown;
   export default class Eleventy {
@@ -33,9 +31,6 @@ declare module "@11ty/eleventy" {
     init(): Promise<void>;
     readonly bench: { getAll(): Record<string, { setIsVerbose(verbose: boolean): void }> };
     write(): Promise<unknown>;
-    watch(): Promise<void>;
-    serve(port: number): Promise<void>;
-    stopWatch(): Promise<void>;
   }
 }
 
