@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { parseExport } from "../src/parse.js";
 import { articleUrl } from "../src/urls.js";
-import { freePort } from "../tests/helpers.js";
+import { startDevServer } from "../tests/helpers.js";
 
 /**
  * The dev server as an editor meets it: `npm start` over the archive, the
@@ -33,14 +32,8 @@ async function waitFor(what: string, check: () => Promise<boolean>): Promise<num
 export async function measureDevServer(project: string, articles: string, extraFile: string, add: () => void, scratch: string): Promise<DevServerFigures> {
   const record = parseExport(readFileSync(extraFile, "utf8")).record!;
   const url = articleUrl(record);
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts", `--port=${port}`, `--out=${scratch}`], {
-    cwd: project,
-    env: { ...process.env, ARCHIVE_ARTICLES_DIR: articles },
-    stdio: "ignore",
-    detached: true,
-  });
+  const server = await startDevServer(articles, scratch, project);
+  const { origin } = server;
   const ok = async (path: string) => (await fetch(origin + path)).ok;
   try {
     const start = await waitFor("the home page", () => ok("/"));
@@ -48,7 +41,7 @@ export async function measureDevServer(project: string, articles: string, extraF
     const added = await waitFor("the new article", async () => (await (await fetch(`${origin}/`)).text()).includes(`href="${url}"`) && (await ok(url)));
     return { start, added };
   } finally {
-    process.kill(-server.pid!, "SIGKILL");
+    await server.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

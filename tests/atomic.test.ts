@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ledgerPath } from "../src/ledger.js";
 import { parseExport } from "../src/parse.js";
 import { articleUrl, outputPath } from "../src/urls.js";
-import { PROJECT, SEED_FILES, articlesWith, buildSite, freePort, readPage, runCli, seedText, tempDir, until } from "./helpers.js";
+import { PROJECT, SEED_FILES, articlesWith, buildSite, readPage, runCli, seedText, startDevServer, tempDir, until } from "./helpers.js";
 
 /** One hash over every file of a folder: its relative paths and bytes. */
 function hashTree(dir: string): string {
@@ -240,19 +240,14 @@ describe("the dev server", () => {
     const articles = articlesWith();
     const out = join(tempDir("serve-"), "dev-site");
     const serveOnce = async (): Promise<string> => {
-      const port = await freePort();
-      const server = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts", `--port=${port}`, `--out=${out}`], { cwd: PROJECT, env: { ...process.env, ARCHIVE_ARTICLES_DIR: articles } });
-      let output = "";
-      server.stdout.on("data", (chunk) => (output += chunk));
-      const ended = new Promise((resolvePromise) => server.on("exit", resolvePromise));
+      const server = await startDevServer(articles, out);
       try {
-        await until("the build", () => /^Built /m.test(output));
-        await until("the dev server to serve", async () => (await fetch(`http://127.0.0.1:${port}/`)).ok);
+        await until("the build", () => /^Built /m.test(server.output()));
+        await until("the dev server to serve", async () => (await fetch(`${server.origin}/`)).ok);
       } finally {
-        server.kill("SIGTERM");
-        await ended;
+        await server.stop();
       }
-      return output;
+      return server.output();
     };
     expect(await serveOnce()).toMatch(/^Built \d+ pages of 5 articles into .* in [\d.]+ s\n/m);
     const [gone] = SEED_FILES;
@@ -263,17 +258,9 @@ describe("the dev server", () => {
 
   it("shows a bad article's error, keeps serving the last good site, follows added and deleted files, and publishes nothing", async () => {
     const articles = articlesWith();
-    const port = await freePort();
-    const server = spawn(
-      process.execPath,
-      ["--import", "tsx", "src/cli/serve.ts", `--port=${port}`, `--out=${join(tempDir("serve-"), "_site")}`],
-      { cwd: PROJECT, env: { ...process.env, ARCHIVE_ARTICLES_DIR: articles } },
-    );
-    let output = "";
-    server.stdout.on("data", (chunk) => (output += chunk));
-    server.stderr.on("data", (chunk) => (output += chunk));
+    const server = await startDevServer(articles, join(tempDir("serve-"), "_site"));
     const get = async (url: string) => {
-      const response = await fetch(`http://127.0.0.1:${port}${url}`);
+      const response = await fetch(`${server.origin}${url}`);
       return { status: response.status, text: await response.text() };
     };
     const seed = parseExport(seedText(SEED_FILES[0])).record!;
@@ -282,7 +269,7 @@ describe("the dev server", () => {
       await until("the first build", async () => (await get("/")).text.includes(seed.headline));
 
       writeFileSync(join(articles, "zz-edit.txt"), export_("Edited later", "2024-13-45"));
-      await until("the error of the bad file", () => /zz-edit\.txt:3: expected a calendar date/.test(output));
+      await until("the error of the bad file", () => /zz-edit\.txt:3: expected a calendar date/.test(server.output()));
       const home = await get("/");
       expect(home.status).toBe(200);
       expect(home.text).toContain(seed.headline);
@@ -303,7 +290,7 @@ describe("the dev server", () => {
       // A preview: the URLs it showed were never published, so the ledger beside the articles is not written.
       expect(existsSync(ledgerPath(articles))).toBe(false);
     } finally {
-      server.kill("SIGTERM");
+      await server.stop();
     }
   });
 });

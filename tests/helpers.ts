@@ -1,6 +1,6 @@
 import type { AnyNode, Document, Element } from "domhandler";
 import { DomUtils, parseDocument } from "htmlparser2";
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -163,6 +163,33 @@ export function freePort(): Promise<number> {
       server.close(() => resolvePromise(port));
     });
   });
+}
+
+/** `npm start`'s process, as the tests and the bench run it. */
+export interface DevServer {
+  origin: string;
+  /** What it printed so far, standard output and error, its builds' included. */
+  output(): string;
+  /** SIGTERM, as one kill of the process; resolves once it ended. */
+  stop(): Promise<void>;
+}
+
+/** The dev server of `project` over a folder of articles, building into `out`. */
+export async function startDevServer(articles: string, out: string, project = PROJECT): Promise<DevServer> {
+  const port = await freePort();
+  const server = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts", `--port=${port}`, `--out=${out}`], { cwd: project, env: { ...process.env, ARCHIVE_ARTICLES_DIR: articles } });
+  let output = "";
+  server.stdout.on("data", (chunk) => (output += chunk));
+  server.stderr.on("data", (chunk) => (output += chunk));
+  const ended = new Promise<void>((resolvePromise) => server.on("exit", () => resolvePromise()));
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    output: () => output,
+    stop: async () => {
+      server.kill("SIGTERM");
+      await ended;
+    },
+  };
 }
 
 /** Wait until `check` holds, checking again whenever the server may have rebuilt; give up after a minute. */

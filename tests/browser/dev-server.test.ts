@@ -1,25 +1,18 @@
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT, articlesWith, freePort, rawExport, tempDir, until } from "../helpers.js";
+import { articlesWith, rawExport, startDevServer, tempDir, until } from "../helpers.js";
 import { launchChromium, skipWithoutChromium } from "./browser.js";
 
 describe.skipIf(skipWithoutChromium())("an editor with npm start running", () => {
   it("sees a page open in Chromium show a new article once its file lands, without reloading it by hand", async () => {
     const articles = articlesWith();
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    const server = spawn(process.execPath, ["--import", "tsx", "src/cli/serve.ts", `--port=${port}`, `--out=${join(tempDir("serve-"), "dev-site")}`], {
-      cwd: PROJECT,
-      env: { ...process.env, ARCHIVE_ARTICLES_DIR: articles },
-      stdio: "ignore",
-    });
+    const server = await startDevServer(articles, join(tempDir("serve-"), "dev-site"));
     const browser = await launchChromium();
     try {
-      await until("the dev server to serve", async () => (await fetch(`${origin}/`)).ok);
+      await until("the dev server to serve", async () => (await fetch(`${server.origin}/`)).ok);
       const page = await browser.newPage();
-      await page.goto(`${origin}/`);
+      await page.goto(`${server.origin}/`);
       const headline = "Harbin opens a new ice festival hall";
       expect(await page.textContent("body")).not.toContain(headline);
       writeFileSync(join(articles, "zz-live.txt"), rawExport({ section: "Harbin Today", headline, date: "2024-03-01", paragraphs: ["The hall opened on Friday."] }));
@@ -28,7 +21,7 @@ describe.skipIf(skipWithoutChromium())("an editor with npm start running", () =>
       expect(await page.locator(`a:has-text("${headline}")`).first().getAttribute("href")).toBe("/2024/03/01/harbin-opens-a-new-ice-festival-hall/");
     } finally {
       await browser.close();
-      server.kill("SIGTERM");
+      await server.stop();
     }
   });
 });
