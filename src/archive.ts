@@ -329,6 +329,24 @@ export interface Archive {
   ledger: Map<string, string>;
 }
 
+/**
+ * What the one-off pages (home, archive index, sitemap, search, redirects
+ * file) show of the archive: plain data, which a run's file carries, and
+ * none of the articles themselves.
+ */
+export interface OnceData {
+  front: FrontPage;
+  years: YearSummary[];
+  sitemap: Sitemap;
+  redirects: Redirect[];
+  /** Where the search indexes are served, newest first. */
+  searchIndexes: string[];
+}
+
+export function onceData({ front, years, sitemap, redirects, searchShards }: Archive): OnceData {
+  return { front, years, sitemap, redirects, searchIndexes: searchShards.map((shard) => shard.url) };
+}
+
 /** Newest first; same-day articles by headline, then file, so the order never depends on the file system. */
 function newestFirst(a: SourcedRecord, b: SourcedRecord): number {
   return compareText(b.record.date, a.record.date) || compareText(a.record.headline, b.record.headline) || compareText(a.file, b.file);

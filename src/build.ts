@@ -1,16 +1,16 @@
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { loadArchive, type Archive } from "./archive.js";
+import { loadArchive, onceData, type Archive } from "./archive.js";
 import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache } from "./load.js";
-import { cacheDir, codeFingerprint, forgetManifest, manifestPath, parserFingerprint, photoCacheDir, planBuild, readManifest, writeManifest } from "./plan.js";
-import { ledgerPath, writeLedger } from "./ledger.js";
+import { cacheDir, codeFingerprint, forgetManifest, manifestPath, parserFingerprint, photoCacheDir, planBuild, readManifest, writeManifest, type BuildPlan, type Manifest } from "./plan.js";
+import { formatLedger, ledgerPath, writeLedger } from "./ledger.js";
 import { tryLock } from "./owner.js";
-import { commitPages, guardOutput, guardReplaceable, holdOutput, OutputError, outputFor, recover, siteFiles, swapIn } from "./output.js";
+import { commitPages, guardOutput, guardReplaceable, holdOutput, OutputError, outputFor, recover, siteFiles, swapIn, type Output } from "./output.js";
 import { writePhotos } from "./photos.js";
-import { garbageCollector, runsOf, writeRuns, writersFor } from "./runs.js";
+import { garbageCollector, runsOf, spoolRuns, writeRuns, writersFor } from "./runs.js";
 import { indexShards } from "./search.js";
 import { siteMetadata, type SiteMetadata } from "./site.js";
 import { writeStamp } from "./stamp.js";
@@ -88,6 +88,47 @@ async function loadSaved(articlesDir: string, parses: string, parser: string, no
   return archive;
 }
 
+/** What a build keeps of its archive once the runs are spooled: the archive itself is let go before the first page is written. */
+interface SpooledPlan {
+  plan: Omit<BuildPlan, "selection">;
+  /** The runs' files, for writeRuns, and how many processes write them. */
+  runFiles: string[];
+  writers: number;
+  /** The URL ledger's text after this build. */
+  ledger: string;
+  counts: Pick<BuildResult, "articles" | "moved" | "removed" | "photos">;
+}
+
+/** Load the archive, plan the build over it and spool its runs (see spoolRuns). */
+async function spooledPlan({ projectDir, articlesDir, ledgerFile, output, site, code, search, previousBuild, cores, options }: {
+  projectDir: string;
+  articlesDir: string;
+  ledgerFile: string;
+  output: Output;
+  site: SiteMetadata;
+  code: string;
+  search: boolean;
+  previousBuild: Manifest | undefined;
+  cores: number;
+  options: BuildOptions;
+}): Promise<SpooledPlan> {
+  const archive = await loadSaved(articlesDir, cacheDir(projectDir), parserFingerprint(projectDir), Date.now(), ledgerFile);
+  const { selection, ...plan } = planBuild(archive, site, code, { search, live: output.live, previous: previousBuild });
+  // A full build replaces every folder of the site: one it may not is found before the work, not after.
+  if (!plan.previous) guarded(() => guardReplaceable(output));
+  const writers = options.workers ?? writersFor(selection, cores);
+  const runs = runsOf(selection, writers, options.pagesPerRun);
+  const runFiles = await writing(output.runs, () => spoolRuns(output.runs, archive.nav, onceData(archive), runs));
+  const removed = archive.redirects.filter((r) => r.to === null).length;
+  return {
+    plan,
+    runFiles,
+    writers,
+    ledger: formatLedger(archive.ledger),
+    counts: { articles: archive.articles.length, moved: archive.redirects.length - removed, removed, photos: archive.photos.length },
+  };
+}
+
 /** Run `step`, turning what it finds wrong with the output folder into a build error. */
 function guarded(step: () => void): void {
   try {
@@ -122,7 +163,8 @@ async function writing<T>(where: string, step: () => Promise<T> | T): Promise<T>
  * when everything succeeded, so a failed or interrupted build leaves the
  * previous site as it was. One build at a time writes a folder: a second
  * waits for the first. The pipeline: load the archive, plan what to write
- * (plan.ts), write it in runs (runs.ts), then put it in place (output.ts).
+ * (plan.ts) and spool it in runs, write the runs (runs.ts), then put the
+ * site in place (output.ts).
  */
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
@@ -149,18 +191,15 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   try {
     const { mixed } = recover(output);
     const code = codeFingerprint(projectDir);
-    const archive = await loadSaved(articlesDir, cacheDir(projectDir), parserFingerprint(projectDir), Date.now(), ledgerFile);
     const search = options.search !== false;
-    const plan = planBuild(archive, site, code, { search, live: output.live, previous: options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest) });
-    const { previous, kept } = plan;
-    // A full build replaces every folder of the site: one it may not is found before the work, not after.
-    if (!previous) guarded(() => guardReplaceable(output));
+    const previousBuild = options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest);
     const cores = options.workers ?? availableParallelism();
-    const writers = options.workers ?? writersFor(plan.selection, cores);
+    const { plan, runFiles, writers, ledger, counts } = await spooledPlan({ projectDir, articlesDir, ledgerFile, output, site, code, search, previousBuild, cores, options });
+    const { previous, kept } = plan;
     let photosMade = 0;
     const written = await writing(output.staging, async () => {
       mkdirSync(output.staging, { recursive: true });
-      const count = await writeRuns({ projectDir, out: output.staging }, output.runs, archive, runsOf(plan.selection, writers, options.pagesPerRun), writers);
+      const count = await writeRuns({ projectDir, out: output.staging }, output.runs, runFiles, writers);
       writeStamp(output.staging, { siteUrl: site.url, search });
       // A photo already in the live site stays; the others are made (once per content, in the cache) and linked in.
       photosMade = await reportingContent(() => writePhotos(plan.photos, photoCacheDir(projectDir), output.staging));
@@ -169,7 +208,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       return count;
     });
     // Before the site shows a new URL, the ledger holds it: a URL published is never forgotten, and one written for a build that then failed is only redirected if its article moves.
-    const ledgerChanged = !options.preview && (await writing(ledgerFile, () => writeLedger(ledgerFile, archive.ledger)));
+    const ledgerChanged = !options.preview && (await writing(ledgerFile, () => writeLedger(ledgerFile, ledger)));
     const staged = siteFiles(output.staging);
     // Between changing the site and writing the new manifest there is none: a crash there costs a full build, never a stale page.
     forgetManifest(manifest);
@@ -185,21 +224,18 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
       });
     } else await writing(output.live, () => swapIn(output, hold.committing));
     writeManifest(manifest, code, plan.fingerprints, files);
-    const removed = archive.redirects.filter((r) => r.to === null).length;
     return {
+      ...counts,
       pages: written + plan.keptPages,
-      articles: archive.articles.length,
       written,
       ms: performance.now() - started,
-      moved: archive.redirects.length - removed,
-      removed,
       photosMade,
-      photos: archive.photos.length,
       ledgerFile,
       ledgerChanged,
     };
   } catch (error) {
     if (!existsSync(output.journal)) await removeWhenSettled(output.staging);
+    rmSync(output.runs, { recursive: true, force: true });
     throw error;
   } finally {
     hold.release();

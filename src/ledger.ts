@@ -81,9 +81,8 @@ export function formatLedger(urls: Map<string, string>): string {
   return `${[...HEADER, ...lines].join("\n")}\n`;
 }
 
-/** Write the ledger when its text changed, whole or not at all. */
-export function writeLedger(path: string, urls: Map<string, string>): boolean {
-  const text = formatLedger(urls);
+/** Write the ledger's text (see formatLedger) when it changed, whole or not at all. */
+export function writeLedger(path: string, text: string): boolean {
   let old: string | undefined;
   try {
     old = readFileSync(path, "utf8");

@@ -5,6 +5,7 @@ import { basename, join, posix, relative, resolve, sep } from "node:path";
 import { decodeText } from "./decode.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { readRecord, writeRecord } from "./frontmatter.js";
+import { eachLine, WRITE_BLOCK_BYTES } from "./lines.js";
 import { excerpt, firstParagraph } from "./markdown.js";
 import { parseExport } from "./parse.js";
 import { PHOTO_EXTENSIONS, photoUrl, readPicture, type Photo, type PictureFile } from "./photos.js";
@@ -135,8 +136,6 @@ function savedBodies(fd: number): Bodies {
   return { read: (start, bytes) => readText(fd, start, bytes) };
 }
 
-// Bodies are written out in blocks of about this many bytes: a write per body would cost a large archive minutes on a slow disk.
-const WRITE_BLOCK_BYTES = 1 << 20;
 
 /** A temporary file, removed from its folder as soon as it is made, or undefined when none can be made. */
 function spillFile(): number | undefined {
@@ -247,30 +246,6 @@ const NO_ALIASES = Object.freeze([]) as unknown as string[];
 function firstLine(bytes: Buffer): unknown {
   const end = bytes.indexOf(0x0a);
   return end < 0 ? undefined : JSON.parse(bytes.toString("utf8", 0, end));
-}
-
-const READ_BLOCK_BYTES = 16 << 20;
-
-/**
- * Each line of a file, read a block at a time: the saved parses of a
- * million articles are longer than the longest string V8 can make. Stops
- * when `visit` answers false; throws at a last line without its newline.
- */
-export function eachLine(fd: number, visit: (line: string) => boolean, blockBytes = READ_BLOCK_BYTES): void {
-  const block = Buffer.alloc(blockBytes);
-  let carried = Buffer.alloc(0);
-  for (let position = 0; ; ) {
-    const read = readSync(fd, block, 0, block.length, position);
-    if (read === 0) break;
-    position += read;
-    const bytes = carried.length > 0 ? Buffer.concat([carried, block.subarray(0, read)]) : block.subarray(0, read);
-    let start = 0;
-    for (let end = bytes.indexOf(0x0a); end >= 0; start = end + 1, end = bytes.indexOf(0x0a, start)) {
-      if (!visit(bytes.toString("utf8", start, end))) return;
-    }
-    carried = Buffer.from(bytes.subarray(start));
-  }
-  if (carried.length > 0) throw new Error("a parse cut short");
 }
 
 /** An article file found under the articles folder. */

@@ -1,13 +1,14 @@
 import Eleventy from "@11ty/eleventy";
 import { fork } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { pageData, type Archive } from "./archive.js";
+import { pageData, type ArticlePage, type ListPage, type NavSection, type OnceData } from "./archive.js";
 import { BuildError, describeError, environmentError, findCause } from "./build-error.js";
 import type { RunSource } from "./eleventy/archive-plugin.js";
 import { configureSite } from "./eleventy/site-config.js";
+import { readLines, writeLines } from "./lines.js";
 import { inRuns, type RenderSelection } from "./plan.js";
 
 /*
@@ -83,20 +84,47 @@ export interface RunTarget {
 }
 
 /**
- * A run as it crosses into a worker: a file of plain data, every body it
- * shows read, and no archive (the one-off pages are written here). A file
- * rather than the message itself: a message of megabytes leaves this
- * process only while its event loop turns, which it does not while it
- * writes pages of its own.
+ * Write each run to a file of plain data in `runsDir`, every body it shows
+ * read, for whichever process writes it. Written before any page is, so
+ * that the site model can go first: at 200,000 articles it is most of what
+ * the build holds, and would otherwise stay beside every run. A line per
+ * page (see lines.ts) after a first line with the rest of the run.
  */
+export function spoolRuns(runsDir: string, nav: NavSection[], once: OnceData, runs: RenderSelection[]): string[] {
+  mkdirSync(runsDir, { recursive: true });
+  return runs.map((run, i) => {
+    const runFile = join(runsDir, `${i}.jsonl`);
+    writeLines(runFile, runLines(nav, run.once ? once : null, run));
+    return runFile;
+  });
+}
+
+type RunLine = RunSource | { article: ArticlePage } | { listPage: ListPage };
+
+function* runLines(nav: NavSection[], once: OnceData | null, { articles, listPages, feeds, ...rest }: RenderSelection): Generator<RunLine> {
+  yield { nav, once, selection: { ...rest, feeds: feeds.map((feed) => ({ ...feed, articles: feed.articles.map(pageData) })), articles: [], listPages: [] } };
+  for (const article of articles) yield { article: pageData(article) };
+  for (const listPage of listPages) yield { listPage };
+}
+
+/** A run read back, its file gone: each run is written once. */
+export function readRun(runFile: string): RunSource {
+  let run: RunSource | undefined;
+  readLines(runFile, (value) => {
+    const line = value as RunLine;
+    if ("article" in line) run!.selection.articles.push(line.article);
+    else if ("listPage" in line) run!.selection.listPages.push(line.listPage);
+    else run = line;
+  });
+  rmSync(runFile);
+  return run!;
+}
+
+/** A run as it crosses into a worker: its file, and where to write it. */
 export type WorkerRun = RunTarget & { runFile: string };
 
 /** A worker's answer to each run: the pages it wrote, or why it stopped. */
 export type WorkerReply = { written: number } | { error: string; exitCode: 1 | 2 };
-
-function portable(selection: RenderSelection): RenderSelection {
-  return { ...selection, articles: selection.articles.map(pageData), feeds: selection.feeds.map((feed) => ({ ...feed, articles: feed.articles.map(pageData) })) };
-}
 
 const WORKER = new URL("./cli/render-worker.ts", import.meta.url);
 
@@ -109,29 +137,21 @@ const RUNS_IN_HAND = 2;
  * One worker process taking runs from `queue` until it is empty; rejects
  * with a build error when the worker fails or is killed.
  */
-function writeRunsInWorker(target: RunTarget, archive: Archive, queue: RenderSelection[], runsDir: string, started: (kill: () => void) => void): Promise<number> {
+function writeRunsInWorker(target: RunTarget, queue: string[], started: (kill: () => void) => void): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const worker = fork(WORKER, [], { cwd: target.projectDir, execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
     started(() => worker.kill("SIGKILL"));
     let written = 0;
     let inHand = 0;
-    let sent = 0;
     let failure: BuildError | undefined;
     const stop = (error: BuildError) => {
       failure ??= error;
       worker.kill("SIGKILL");
     };
     const handOut = () => {
-      try {
-        while (inHand < RUNS_IN_HAND && queue.length > 0) {
-          const runFile = join(runsDir, `${worker.pid}-${sent++}.json`);
-          writeFileSync(runFile, JSON.stringify({ nav: archive.nav, archive: null, selection: portable(queue.shift()!) } satisfies RunSource));
-          worker.send({ ...target, runFile } satisfies WorkerRun);
-          inHand++;
-        }
-      } catch (error) {
-        stop(environmentError(error, runsDir) ?? new BuildError(`expected to hand a run to the render worker, found ${describeError(error)}`, 2));
-        return;
+      while (inHand < RUNS_IN_HAND && queue.length > 0) {
+        worker.send({ ...target, runFile: queue.shift()! } satisfies WorkerRun);
+        inHand++;
       }
       if (inHand === 0) worker.disconnect();
     };
@@ -154,26 +174,23 @@ function writeRunsInWorker(target: RunTarget, archive: Archive, queue: RenderSel
 }
 
 /**
- * Write the runs on every core: this process writes the first run (the
- * one-off pages among its pages) and then takes runs from a queue, as one
- * worker process per further core does, so that no process waits while
- * another has runs left. Pages do not depend on which process writes them,
- * so the output is the same for any number of workers. When one fails,
- * the others are stopped. The runs handed to the workers wait in `runsDir`.
+ * Write the spooled runs on every core: this process and one worker
+ * process per further core take runs from one queue, so that no process
+ * waits while another has runs left. Pages do not depend on which process
+ * writes them, so the output is the same for any number of workers. When
+ * one fails, the others are stopped. The runs' folder goes at the end.
  */
-export async function writeRuns(target: RunTarget, runsDir: string, archive: Archive, runs: RenderSelection[], workers: number): Promise<number> {
-  const queue = runs.slice(1);
+export async function writeRuns(target: RunTarget, runsDir: string, runFiles: string[], workers: number): Promise<number> {
+  const queue = [...runFiles];
   const kills: (() => void)[] = [];
-  const helpers = Math.max(0, Math.min(workers, runs.length) - 1);
-  // Only runs handed to workers wait in a folder: a build in one process makes none, nor leaves one behind when killed.
-  if (helpers > 0) mkdirSync(runsDir, { recursive: true });
-  const elsewhere = Array.from({ length: helpers }, () => writeRunsInWorker(target, archive, queue, runsDir, (kill) => kills.push(kill)));
+  const helpers = Math.max(0, Math.min(workers, runFiles.length) - 1);
+  const elsewhere = Array.from({ length: helpers }, () => writeRunsInWorker(target, queue, (kill) => kills.push(kill)));
   const here = async () => {
     const collectGarbage = garbageCollector();
     let written = 0;
-    for (let run: RenderSelection | undefined = runs[0]; run; run = queue.shift()) {
+    for (let runFile = queue.shift(); runFile; runFile = queue.shift()) {
       collectGarbage();
-      written += await writePages(target.projectDir, target.out, { nav: archive.nav, archive, selection: run });
+      written += await writePages(target.projectDir, target.out, readRun(runFile));
       // The workers' answers wait for a turn of the event loop, which a run of Eleventy does not give: a worker with its runs written would wait idle.
       await new Promise((resolvePromise) => setImmediate(resolvePromise));
     }

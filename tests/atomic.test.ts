@@ -152,8 +152,8 @@ describe("a failed build leaves the previous site as it was", () => {
     const run = await interruptBuild(manyArticles(300), out, "SIGKILL");
     expect(run.signal).toBe("SIGKILL");
     expect(hashTree(out)).toBe(hash);
-    // Killed outright, the build could not clean up: its half-written folder and its lock are still there.
-    expect(leftovers(out)).toEqual([`.${basename(out)}.lock`, `.${basename(out)}.partial`]);
+    // Killed outright, the build could not clean up: its half-written folder, its lock and its spooled runs are still there.
+    expect(leftovers(out)).toEqual([`.${basename(out)}.lock`, `.${basename(out)}.partial`, `.${basename(out)}.runs`]);
     const failed = buildSite(articlesWith({ "bad.txt": "Not an export\n" }), {}, out);
     expect(failed.status).toBe(1);
     expect(hashTree(out)).toBe(hash);

@@ -2,7 +2,8 @@ import { closeSync, openSync, readFileSync, statSync, utimesSync, writeFileSync 
 import { basename, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { eachLine, ParseCache, parseFile } from "../src/load.js";
+import { eachLine } from "../src/lines.js";
+import { ParseCache, parseFile } from "../src/load.js";
 import { RECORD_FIELDS, type ArticleRecord } from "../src/record.js";
 import { articlesWith, CHILDCARE, SEED_FILES, tempDir } from "./helpers.js";
 
@@ -139,7 +140,7 @@ describe("the saved parses read a block at a time", () => {
 
   it("stop where the reader says, and find a last line cut short", () => {
     expect(linesOf(text, 5, 2)).toEqual(["[\"parser\",\"g\"]", ""]);
-    expect(() => linesOf(`${text}cut`, 5)).toThrow("a parse cut short");
+    expect(() => linesOf(`${text}cut`, 5)).toThrow("a line cut short");
   });
 });
 

@@ -1,14 +1,11 @@
-import { readFileSync, rmSync } from "node:fs";
 import { BuildError } from "../build-error.js";
 import { ContentError } from "../diagnostics.js";
-import { garbageCollector, writePages, type WorkerReply, type WorkerRun } from "../runs.js";
+import { garbageCollector, readRun, writePages, type WorkerReply, type WorkerRun } from "../runs.js";
 
-/** A render worker of the build: writes each run it is sent, the pages' data in the run's file, and answers for each. */
+/** A render worker of the build: writes each run it is sent (see spoolRuns), and answers for each. */
 async function work({ projectDir, out, runFile }: WorkerRun): Promise<WorkerReply> {
   try {
-    const run = JSON.parse(readFileSync(runFile, "utf8"));
-    rmSync(runFile);
-    return { written: await writePages(projectDir, out, run) };
+    return { written: await writePages(projectDir, out, readRun(runFile)) };
   } catch (error) {
     if (error instanceof BuildError || error instanceof ContentError) return { error: error.message, exitCode: error.exitCode };
     return { error: `expected the render worker to write its pages, found ${(error as Error).stack ?? error}`, exitCode: 2 };

@@ -1,5 +1,5 @@
 import type UserConfig from "@11ty/eleventy/UserConfig";
-import { loadArchive, type Archive, type NavSection } from "../archive.js";
+import { loadArchive, onceData, type NavSection, type OnceData } from "../archive.js";
 import { ParseCache } from "../load.js";
 import { writePhotos } from "../photos.js";
 import { cacheDir, everything, parserFingerprint, photoCacheDir, renderData, type RenderSelection } from "../plan.js";
@@ -8,14 +8,14 @@ import { siteMetadata } from "../site.js";
 import { PATHS } from "../urls.js";
 
 /**
- * One run of the build: the pages it writes and the sections every page
- * names. Only a run that writes the one-off pages (home, sitemap…) needs
- * the archive; a worker's runs come without it.
+ * One run of the build: the pages it writes, the sections every page
+ * names, and what the one-off pages (home, sitemap…) show of the archive,
+ * for the run that writes them.
  */
 export interface RunSource {
   selection: RenderSelection;
   nav: NavSection[];
-  archive: Archive | null;
+  once: OnceData | null;
 }
 
 /**
@@ -28,7 +28,7 @@ export type ArchiveSource = { articlesDir: string } | RunSource;
 /**
  * The archive as global data:
  * - `site`: metadata; `paths`: the fixed pages' URLs; `nav`: the sections;
- * - `archive`: the site model, for the one-off pages (home, feeds, sitemap…);
+ * - `archive`: what the one-off pages (home, sitemap…) show of the site model;
  * - `render`: what the page templates paginate over in this run.
  * Article and list pages see only their own item, `site`, `paths` and `nav`,
  * which is what lets an incremental build tell which of them changed.
@@ -49,7 +49,7 @@ export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource)
     const loaded = () => loadArchive(source.articlesDir, { cache });
     run = () => {
       const archive = loaded();
-      return { archive, nav: archive.nav, selection: everything(archive) };
+      return { once: onceData(archive), nav: archive.nav, selection: everything(archive) };
     };
     // The build makes the photos and the search index itself, after its runs; a plain Eleventy run does it here.
     eleventyConfig.on("eleventy.after", async ({ directories }: { directories: { output: string } }) => {
@@ -58,7 +58,7 @@ export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource)
       await indexSite(directories.output, searchShards);
     });
   } else run = () => source;
-  eleventyConfig.addGlobalData("archive", () => run().archive);
+  eleventyConfig.addGlobalData("archive", () => run().once);
   eleventyConfig.addGlobalData("nav", () => run().nav);
   eleventyConfig.addGlobalData("render", () => renderData(run().selection));
   // One rule for the pages written once per build (home, archive index, sitemap, search, 404, robots, stylesheet):
