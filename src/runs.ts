@@ -83,6 +83,8 @@ export interface RunTarget {
   out: string;
 }
 
+const RUNS_BETWEEN_COLLECTIONS = 25;
+
 /**
  * Write each run to a file of plain data in `runsDir`, every body it shows
  * read, for whichever process writes it. Written before any page is, so
@@ -92,7 +94,11 @@ export interface RunTarget {
  */
 export function spoolRuns(runsDir: string, nav: NavSection[], once: OnceData, runs: RenderSelection[]): string[] {
   mkdirSync(runsDir, { recursive: true });
+  const collectGarbage = garbageCollector();
   return runs.map((run, i) => {
+    // What loading and planning left, then each stretch of runs' copies: a heap this large is seldom collected unasked
+    // (at 200,000 articles the spooling peaked at 1,336 MB without this, 950 MB with it).
+    if (i % RUNS_BETWEEN_COLLECTIONS === 0) collectGarbage();
     const runFile = join(runsDir, `${i}.jsonl`);
     writeLines(runFile, runLines(nav, run.once ? once : null, run));
     return runFile;
