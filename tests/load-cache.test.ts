@@ -1,8 +1,7 @@
-import { closeSync, openSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { eachLine } from "../src/lines.js";
 import { ParseCache, parseFile } from "../src/load.js";
 import { RECORD_FIELDS, type ArticleRecord } from "../src/record.js";
 import { articlesWith, CHILDCARE, SEED_FILES, tempDir } from "./helpers.js";
@@ -118,31 +117,6 @@ describe("the saved parses", () => {
   });
 });
 
-describe("the saved parses read a block at a time", () => {
-  const linesOf = (text: string, blockBytes: number, stopAt = Infinity) => {
-    const file = join(tempDir("lines-"), "parses");
-    writeFileSync(file, text);
-    const fd = openSync(file, "r");
-    const lines: string[] = [];
-    try {
-      eachLine(fd, (line) => lines.push(line) < stopAt, blockBytes);
-    } finally {
-      closeSync(fd);
-    }
-    return lines;
-  };
-  const text = ["[\"parser\",\"g\"]", "", "Harbin’s “ice” city", "€".repeat(40), "last"].map((line) => `${line}\n`).join("");
-
-  it("give every line whole, a line or a character split across blocks included", () => {
-    const expected = text.slice(0, -1).split("\n");
-    for (const blockBytes of [1, 2, 3, 7, 64, 1 << 20]) expect(linesOf(text, blockBytes)).toEqual(expected);
-  });
-
-  it("stop where the reader says, and find a last line cut short", () => {
-    expect(linesOf(text, 5, 2)).toEqual(["[\"parser\",\"g\"]", ""]);
-    expect(() => linesOf(`${text}cut`, 5)).toThrow("a line cut short");
-  });
-});
 
 describe("the saved parses of an archive that shrank", () => {
   it("are written anew without the dead ones, though nothing new was parsed", async () => {
