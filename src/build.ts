@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { loadArchive, onceData, type Archive } from "./archive.js";
+import { archiveOf, onceData, type Archive } from "./archive.js";
 import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
-import { ARTICLES_DIR, ParseCache } from "./load.js";
+import { ARTICLES_DIR, ParseCache, type Loaded } from "./load.js";
 import { cacheDir, codeFingerprint, forgetManifest, manifestPath, parserFingerprint, photoCacheDir, planBuild, readManifest, writeManifest, type BuildPlan, type Manifest } from "./plan.js";
 import { formatLedger, ledgerPath, writeLedger } from "./ledger.js";
 import { tryLock } from "./owner.js";
@@ -77,15 +77,25 @@ function saveParsesAlone(cache: ParseCache, dir: string, parser: string): void {
 async function loadSaved(articlesDir: string, parses: string, parser: string, now: number, ledgerFile: string): Promise<Archive> {
   // A large archive's load would otherwise carry each step's garbage into the next and peak at half as much again.
   const betweenSteps = garbageCollector();
+  const loaded = await loadParses(articlesDir, parses, parser, betweenSteps);
+  // Content errors are reported before Eleventy starts, once, in file:line form.
+  return reportingContent(() => archiveOf(articlesDir, loaded, { now, ledgerFile, betweenSteps }));
+}
+
+/**
+ * The records of the articles, their parses saved for the next build, bad
+ * files among them or not; the parse cache goes when this returns, before
+ * the site model is made beside the records.
+ */
+async function loadParses(articlesDir: string, parses: string, parser: string, betweenSteps: () => void): Promise<Loaded> {
   const cache = new ParseCache();
   cache.restore(parses, parser);
   betweenSteps();
   await cache.prime(articlesDir);
   betweenSteps();
-  // Content errors are reported before Eleventy starts, once, in file:line form.
-  const archive = await reportingContent(() => loadArchive(articlesDir, { cache, now, ledgerFile, betweenSteps }));
+  const loaded = cache.load(articlesDir);
   saveParsesAlone(cache, parses, parser);
-  return archive;
+  return loaded;
 }
 
 /** What a build keeps of its archive once the runs are spooled: the archive itself is let go before the first page is written. */
