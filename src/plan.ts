@@ -229,19 +229,26 @@ export function renderData(selection: RenderSelection): RenderData {
   };
 }
 
-/** Split a selection into runs of at most `size` pages; the feeds, redirects and one-off pages go with the first. */
+/**
+ * Split a selection into runs of at most `size` pages. The feeds, redirects
+ * and one-off pages go with the first, or, when the pages fill more than
+ * one run, make a first run of their own: at 200,000 articles the
+ * sitemap's URLs cost a run as much memory as 1,250 other pages.
+ */
 export function inRuns(selection: RenderSelection, size: number): RenderSelection[] {
-  const runs: RenderSelection[] = [];
   const pages = [...selection.articles.map((a) => ({ article: a })), ...selection.listPages.map((p) => ({ listPage: p }))];
+  const apart = pages.length > size;
+  const runs: RenderSelection[] = apart ? [{ articles: [], listPages: [], feeds: selection.feeds, redirects: selection.redirects, once: selection.once }] : [];
   for (let start = 0; start < pages.length || runs.length === 0; start += size) {
     const part = pages.slice(start, start + size);
+    const first = runs.length === 0;
     runs.push({
       articles: part.flatMap((p) => ("article" in p ? [p.article] : [])),
       listPages: part.flatMap((p) => ("listPage" in p ? [p.listPage] : [])),
-      feeds: runs.length === 0 ? selection.feeds : [],
+      feeds: first ? selection.feeds : [],
       // Small pages of no content, which cost next to nothing.
-      redirects: runs.length === 0 ? selection.redirects : [],
-      once: selection.once && runs.length === 0,
+      redirects: first ? selection.redirects : [],
+      once: selection.once && first,
     });
   }
   return runs;

@@ -3,7 +3,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSyn
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LINKED_FIELDS, loadArchive, type Article } from "../src/archive.js";
-import { codeFingerprint, parserFingerprint, planBuild } from "../src/plan.js";
+import { codeFingerprint, parserFingerprint, planBuild, type RenderSelection } from "../src/plan.js";
 import { runsOf, writersFor } from "../src/runs.js";
 import { siteMetadata } from "../src/site.js";
 import { commitPages, outputFor, recover, siteFiles } from "../src/output.js";
@@ -165,6 +165,19 @@ describe("incremental builds", () => {
     const large = { ...selection, articles: Array.from({ length: 5000 }, () => selection.articles[0]) };
     expect(writersFor(large, 8)).toBe(8);
     expect(runsOf(large, 8).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it("write the one-off pages, feeds and redirects once: with the pages of a single run, or apart from those of many", () => {
+    const archive = loadArchive(articlesWith(manyArticles()));
+    const { selection } = planBuild(archive, siteMetadata({}), "code", { search: false, live: tempDir("live-"), previous: undefined });
+    const pages = (run: RenderSelection) => run.articles.length + run.listPages.length;
+    const [single] = runsOf(selection, 1);
+    expect(single).toMatchObject({ once: true, feeds: selection.feeds, redirects: selection.redirects });
+    expect(pages(single)).toBe(pages(selection));
+    const [apart, ...rest] = runsOf(selection, 1, 7);
+    expect(apart).toEqual({ articles: [], listPages: [], feeds: selection.feeds, redirects: selection.redirects, once: true });
+    expect(rest.every((run) => !run.once && run.feeds.length === 0 && run.redirects.length === 0 && pages(run) <= 7)).toBe(true);
+    expect(rest.flatMap((run) => [...run.articles, ...run.listPages].map((page) => page.url))).toEqual([...selection.articles, ...selection.listPages].map((page) => page.url));
   });
 
   it("give the same site in many small Eleventy runs as in one", () => {
