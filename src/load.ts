@@ -12,7 +12,7 @@ import { PHOTO_EXTENSIONS, photoUrl, readPicture, type Photo, type PictureFile }
 import { within } from "./output.js";
 import { RECORD_FIELDS, RecordFields, type ArticleRecord, type ParseResult } from "./record.js";
 import { compareText } from "./text.js";
-import { inThread } from "./threads.js";
+import { fromThread } from "./threads.js";
 import { articleUrl } from "./urls.js";
 
 /** The articles folder of a project. */
@@ -350,29 +350,37 @@ export interface ThreadWork {
   fd: number;
 }
 
-/** What a parse thread sends back: the parses whose bodies it wrote out, and how many bytes of bodies it wrote. */
+/** What a parse thread sends back, a message per PARSES_PER_MESSAGE files: parses whose bodies it wrote out, and how many bytes of bodies it has written. */
 export interface ThreadParses {
   written: number;
   parses: { path: string; seen: Seen; fields: Omit<ArticleRecord, "body">; url: string; summary: string; headlineLine?: number; problems: ParseResult["problems"]; start: number; bytes: number }[];
 }
 
-/** Do a parse thread's work, leaving out any file it cannot parse. */
-export function parseInThread({ files, fd }: ThreadWork): ThreadParses {
+// A thread's parses go in messages of this many files, which the thread giving the work takes in between its own
+// parses: sent all at once, a thread's share was in memory twice over (in each thread) and once more in transit.
+const PARSES_PER_MESSAGE = 2000;
+
+/** Do a parse thread's work, leaving out any file it cannot parse, and `send` its parses as they are made. */
+export function parseInThread({ files, fd }: ThreadWork, send: (parses: ThreadParses) => void): void {
   const spill = new BodySpill(fd);
-  const parses: ThreadParses["parses"] = [];
-  for (const { path, name, metadata } of files) {
+  let parses: ThreadParses["parses"] = [];
+  files.forEach(({ path, name, metadata }, i) => {
     try {
       const bytes = readFileSync(path);
       const { parsed, fields, spilled } = parseSpilled(bytes, name, spill);
-      if (!fields || !spilled) continue;
-      const seen = { ...metadata, key: cacheKey(bytes, name) };
-      const { headlineLine, problems } = parsed.result;
-      parses.push({ path, seen, fields, url: parsed.url, summary: parsed.summary, headlineLine, problems, ...spilled });
+      if (fields && spilled) {
+        const seen = { ...metadata, key: cacheKey(bytes, name) };
+        const { headlineLine, problems } = parsed.result;
+        parses.push({ path, seen, fields, url: parsed.url, summary: parsed.summary, headlineLine, problems, ...spilled });
+      }
     } catch {
       // Left to load(), which says what is wrong.
     }
-  }
-  return { written: spill.handOver(), parses };
+    if ((i + 1) % PARSES_PER_MESSAGE === 0 || i + 1 === files.length) {
+      send({ written: spill.handOver(), parses });
+      parses = [];
+    }
+  });
 }
 
 /** What reading a file failed on, when the machine is at fault and not the file. */
@@ -478,32 +486,34 @@ export class ParseCache {
     const shares = Math.min(threads, Math.floor(pending.length / filesForAThread) + 1);
     if (shares < 2) return 0;
     const share = (i: number) => pending.filter((_, j) => j % shares === i);
-    // A thread that fails leaves its files to load().
-    const answers = Array.from({ length: shares - 1 }, async (_, i) => {
-      const fd = spillFile();
-      if (fd === undefined) return null;
-      return { fd, ...(await inThread<ThreadParses>(PARSE_WORKER, { files: share(i + 1), fd } satisfies ThreadWork).catch((): ThreadParses => ({ written: 0, parses: [] }))) };
-    });
     const loadedAt = Date.now();
-    for (const { path, name, metadata } of share(0)) {
-      try {
-        this.#readAnew(path, name, metadata, loadedAt);
-      } catch {
-        // load() meets it again and says what is wrong.
-      }
-    }
     let parsedInThreads = 0;
-    for (const answer of await Promise.all(answers)) {
-      if (!answer) continue;
-      const read = savedBodies(answer.fd);
-      for (const { path, seen, fields, url, summary, headlineLine, problems, start, bytes } of answer.parses) {
-        if (start + bytes > answer.written || this.#parsed.has(seen.key)) continue;
+    const take = (read: Bodies, { written, parses }: ThreadParses) => {
+      for (const { path, seen, fields, url, summary, headlineLine, problems, start, bytes } of parses) {
+        if (start + bytes > written || this.#parsed.has(seen.key)) continue;
         this.#parsed.set(seen.key, { result: { record: this.#savedRecord(fields, read, start, bytes), headlineLine, problems }, url, summary });
         this.#unsaved = true;
         this.#remember(path, seen, loadedAt);
         parsedInThreads++;
       }
+    };
+    // A thread that fails leaves the files it sent no parses of to load().
+    const threadsDone = Array.from({ length: shares - 1 }, async (_, i) => {
+      const fd = spillFile();
+      if (fd === undefined) return;
+      const read = savedBodies(fd);
+      await fromThread<ThreadParses>(PARSE_WORKER, { files: share(i + 1), fd } satisfies ThreadWork, (parses) => take(read, parses)).catch(() => {});
+    });
+    for (const [i, { path, name, metadata }] of share(0).entries()) {
+      try {
+        this.#readAnew(path, name, metadata, loadedAt);
+      } catch {
+        // load() meets it again and says what is wrong.
+      }
+      // The threads' messages are taken in between.
+      if ((i + 1) % PARSES_PER_MESSAGE === 0) await new Promise((resolvePromise) => setImmediate(resolvePromise));
     }
+    await Promise.all(threadsDone);
     return parsedInThreads;
   }
 

@@ -1,16 +1,25 @@
 import { Worker } from "node:worker_threads";
 
 /**
- * Run a module on a worker thread, `data` its workerData, and answer with
- * the one message it posts. A worker thread does not inherit this thread's
- * TypeScript loader: it registers tsx itself, then loads the module.
+ * Run a module on a worker thread, `data` its workerData, handing `visit`
+ * each message it posts; settles when the thread ends. A worker thread does
+ * not inherit this thread's TypeScript loader: it registers tsx itself,
+ * then loads the module.
  */
-export function inThread<T>(module: URL, data: unknown): Promise<T> {
+export function fromThread<T>(module: URL, data: unknown, visit: (message: T) => void): Promise<void> {
   const boot = `(async () => { (await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})).register(); await import(${JSON.stringify(module.href)}); })();`;
   return new Promise((resolvePromise, reject) => {
     const worker = new Worker(boot, { eval: true, workerData: data });
-    worker.once("message", (answer: T) => resolvePromise(answer));
+    worker.on("message", visit);
     worker.once("error", reject);
-    worker.once("exit", (code) => code !== 0 && reject(new Error(`the worker thread of ${module.pathname} ended with exit status ${code}`)));
+    worker.once("exit", (code) => (code === 0 ? resolvePromise() : reject(new Error(`the worker thread of ${module.pathname} ended with exit status ${code}`))));
   });
+}
+
+/** Run a module on a worker thread (see fromThread) and answer with the one message it posts. */
+export async function inThread<T>(module: URL, data: unknown): Promise<T> {
+  const answers: T[] = [];
+  await fromThread<T>(module, data, (answer) => answers.push(answer));
+  if (answers.length !== 1) throw new Error(`expected one answer from the worker thread of ${module.pathname}, found ${answers.length}`);
+  return answers[0];
 }

@@ -61,6 +61,16 @@ describe("a first load primed on every core", () => {
       useTmpdir(tmpdir);
     }
   });
+
+  it("takes a thread's parses in the messages it sends them in, a message per 2,000 files", async () => {
+    const many = Object.fromEntries(Array.from({ length: 4100 }, (_, i) => [`many-${i}.txt`, CHILDCARE.replace("childcare services", `childcare services, part ${i}`)]));
+    const articles = articlesWith(many);
+    const alone = freshLoader().load(articles);
+    const primed = freshLoader();
+    // The thread's share, 2,052 files, comes in two messages.
+    expect(await primed.prime(articles, 2, 1)).toBe(Math.floor(alone.records.length / 2));
+    expect(plain(primed.load(articles))).toEqual(plain(alone));
+  });
 });
 
 describe("the saved parses", () => {
