@@ -188,11 +188,13 @@ function writeRunsInWorker(target: RunTarget, queue: string[], started: (kill: (
  */
 export async function writeRuns(target: RunTarget, runsDir: string, runFiles: string[], workers: number): Promise<number> {
   const queue = [...runFiles];
+  const collectGarbage = garbageCollector();
+  // What the caller let go (the site model) goes before the workers start: they would otherwise start beside it.
+  collectGarbage();
   const kills: (() => void)[] = [];
   const helpers = Math.max(0, Math.min(workers, runFiles.length) - 1);
   const elsewhere = Array.from({ length: helpers }, () => writeRunsInWorker(target, queue, (kill) => kills.push(kill)));
   const here = async () => {
-    const collectGarbage = garbageCollector();
     let written = 0;
     for (let runFile = queue.shift(); runFile; runFile = queue.shift()) {
       collectGarbage();
