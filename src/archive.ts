@@ -707,9 +707,9 @@ export function loadArchive(dir: string, { cache = new ParseCache(), ...options 
 
 /**
  * Validate and model what a parse cache loaded from `dir`. A build calls it
- * without the cache, which it lets go first: at 50,000 articles the cache
- * holds about 1.7 KB an article beside the records. Given the cache, the
- * model is kept in it for the next load.
+ * without the cache, which it lets go first: its maps of parses, file
+ * metadata and keys would otherwise stay beside the model. Given the
+ * cache, the model is kept in it for the next load.
  */
 export function archiveOf(dir: string, { records, problems }: Loaded, { now = Date.now(), ledgerFile = ledgerPath(dir), betweenSteps = () => {} }: Omit<LoadOptions, "cache"> = {}, cache?: ParseCache): Archive {
   betweenSteps();
