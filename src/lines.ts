@@ -30,7 +30,8 @@ export function eachLine(fd: number, visit: (line: string) => boolean, blockByte
   if (carried.length > 0) throw new Error("a line cut short");
 }
 
-// Lines are written out in blocks of about this many bytes: a write per line would cost a large archive minutes on a slow disk.
+// Lines, and the parse cache's bodies, are written out in blocks of about this many bytes: a write for each would cost
+// a large archive minutes on a slow disk.
 export const WRITE_BLOCK_BYTES = 1 << 20;
 
 /** Write `values` to a new file at `path`, one JSON value a line, a block at a time. */

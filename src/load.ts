@@ -136,7 +136,6 @@ function savedBodies(fd: number): Bodies {
   return { read: (start, bytes) => readText(fd, start, bytes) };
 }
 
-
 /** A temporary file, removed from its folder as soon as it is made, or undefined when none can be made. */
 function spillFile(): number | undefined {
   const path = join(tmpdir(), `news-archive-bodies-${process.pid}-${randomUUID()}`);
