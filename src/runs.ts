@@ -192,7 +192,8 @@ export async function writeRuns(target: RunTarget, runsDir: string, runFiles: st
   // load left heap to spare (at 200,000 articles a worker writing it peaked at 407 MB beside this process's 550).
   const queue = runFiles.slice(1);
   const collectGarbage = garbageCollector();
-  // What the caller let go (the site model) goes before the workers start: they would otherwise start beside it.
+  // What the caller let go (the site model) goes before the workers start, which would otherwise start beside it;
+  // then what each run of this process leaves goes before its next.
   collectGarbage();
   const kills: (() => void)[] = [];
   const helpers = Math.max(0, Math.min(workers, runFiles.length) - 1);
@@ -200,10 +201,10 @@ export async function writeRuns(target: RunTarget, runsDir: string, runFiles: st
   const here = async () => {
     let written = 0;
     for (let runFile: string | undefined = runFiles[0]; runFile; runFile = queue.shift()) {
-      collectGarbage();
       written += await writePages(target.projectDir, target.out, readRun(runFile));
       // The workers' answers wait for a turn of the event loop, which a run of Eleventy does not give: a worker with its runs written would wait idle.
       await new Promise((resolvePromise) => setImmediate(resolvePromise));
+      collectGarbage();
     }
     return written;
   };
