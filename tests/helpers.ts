@@ -230,3 +230,19 @@ export function freshClone(packages: "linked" | "copied" = "linked"): string {
 export function sh(cwd: string, command: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
   return spawnSync("sh", ["-c", command], { cwd, encoding: "utf8", env: { ...process.env, ...env }, timeout: 170_000 });
 }
+
+/** Whether the machine lets a test do `what`; off CI a test without it is skipped with a message, on CI it fails. */
+export function can(what: string, probe: () => boolean): boolean {
+  let able = false;
+  try {
+    able = probe();
+  } catch {
+    able = false;
+  }
+  if (!able && process.env.CI === "true") throw new Error(`CI must be able to ${what}`);
+  if (!able) console.warn(`skipped: this machine cannot ${what}`);
+  return able;
+}
+
+/** Whether the tests run as root, which some need (mounting, chattr). */
+export const isRoot = process.getuid?.() === 0;

@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { currentOwner } from "../src/owner.js";
 import { STAMP_FILE } from "../src/stamp.js";
-import { articlesWith, buildSite, fileHashes, freshClone, PROJECT, rawExport, readPage, runCli, sh, tempDir } from "./helpers.js";
+import { articlesWith, buildSite, can, fileHashes, freshClone, isRoot, PROJECT, rawExport, readPage, runCli, sh, tempDir } from "./helpers.js";
 
 /**
  * The operator's mistakes and the machine's faults: what is dropped into
@@ -12,20 +12,6 @@ import { articlesWith, buildSite, fileHashes, freshClone, PROJECT, rawExport, re
  * while it is written.
  */
 
-/** Whether the machine lets a test do `what`; off CI a test without it is skipped with a message, on CI it fails. */
-function can(what: string, probe: () => boolean): boolean {
-  let able = false;
-  try {
-    able = probe();
-  } catch {
-    able = false;
-  }
-  if (!able && process.env.CI === "true") throw new Error(`CI must be able to ${what}`);
-  if (!able) console.warn(`skipped: this machine cannot ${what}`);
-  return able;
-}
-
-const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
 /** Run a command as the unprivileged user nobody, as a second account on a shared machine would. */
