@@ -1,10 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { ParseCache, parseFile } from "../src/load.js";
 import { RECORD_FIELDS, type ArticleRecord } from "../src/record.js";
-import { articlesWith, CHILDCARE, SEED_FILES, tempDir } from "./helpers.js";
+import { articlesWith, can, CHILDCARE, isRoot, rawExport, SEED_FILES, tempDir } from "./helpers.js";
 
 /** A fresh cache, as a new build process has. */
 function freshLoader(): ParseCache {
@@ -20,19 +21,27 @@ function plain(loaded: ReturnType<ParseCache["load"]>) {
 }
 
 describe("a first load", () => {
-  it("gives the records a parse of each file gives, the bodies written out as they are parsed or, with no temporary folder, kept", () => {
-    const articles = articlesWith({ "childcare.txt": CHILDCARE });
+  it("gives the records a parse of each file gives, the bodies written out as they are parsed or, with no temporary folder or a full one, kept", () => {
+    // A body longer than a write block, then bodies enough to fill a temporary folder of a megabyte midway.
+    const long = rawExport({ section: "Harbin Today", headline: "A long report", date: "2023-05-01", paragraphs: Array.from({ length: 300 }, (_, i) => `Paragraph ${i}: ${"words ".repeat(700)}`) });
+    const bulk = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`z-bulk-${i}.txt`, rawExport({ section: "Bulk", headline: `Bulk article ${i}`, date: "2019-03-01", paragraphs: [`${i} ${"x".repeat(30_000)}`] })]));
+    const articles = articlesWith({ "childcare.txt": CHILDCARE, "long.txt": long, ...bulk });
     const files = freshLoader().load(articles).records.map(({ file }) => resolve(file));
     const parsed = files.map((file) => plainRecord(parseFile(readFileSync(file), basename(file)).record!));
+    expect(parsed.some(({ body }) => body.length > 1 << 20)).toBe(true);
+    const full = tempDir("full-");
+    const mounted = can("mount a small tmpfs", () => isRoot && spawnSync("mount", ["-t", "tmpfs", "-o", "size=1024k", "tmpfs", full]).status === 0);
     const tmpdir = process.env.TMPDIR;
     const useTmpdir = (folder: string | undefined) => (folder === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = folder));
     try {
-      for (const folder of [tmpdir, join(tempDir("gone-"), "missing")]) {
+      for (const folder of [tmpdir, join(tempDir("gone-"), "missing"), ...(mounted ? [full] : [])]) {
         useTmpdir(folder);
         expect(freshLoader().load(articles).records.map(({ record }) => plainRecord(record))).toEqual(parsed);
       }
     } finally {
       useTmpdir(tmpdir);
+      // Lazily: the caches' temporary files stay open for as long as this process runs.
+      if (mounted) spawnSync("umount", ["-l", full]);
     }
   });
 });
