@@ -88,12 +88,13 @@ async function loadSaved(articlesDir: string, parses: string, parser: string, no
  * the site model is made beside the records.
  */
 async function loadParses(articlesDir: string, parses: string, parser: string, betweenSteps: () => void): Promise<Loaded> {
-  const cache = new ParseCache();
+  const cache = new ParseCache(betweenSteps);
   cache.restore(parses, parser);
   betweenSteps();
   await cache.prime(articlesDir);
   betweenSteps();
   const loaded = cache.load(articlesDir);
+  betweenSteps();
   saveParsesAlone(cache, parses, parser);
   return loaded;
 }

@@ -414,6 +414,9 @@ function unreadable(error: unknown): string | undefined {
   return code === "EACCES" || code === "EPERM" || code === "EIO" ? `expected a file this user can read, found ${code === "EIO" ? "an input/output error" : "permission denied"} (${code})` : undefined;
 }
 
+// Uncollected, a load of 200,000 articles ended with 159 MB of garbage beside the 391 MB it kept.
+const FILES_BETWEEN_COLLECTIONS = 50_000;
+
 /**
  * The parses of one process and what it saves of them: a build parses each
  * file once, a rebuild under Eleventy's `--serve` re-parses only files whose bytes
@@ -441,6 +444,16 @@ export class ParseCache {
   lastModel: { records: SourcedRecord[]; ledger: unknown; model: unknown } | undefined;
   /** One string for each section, date, source and credit, however many records name it. */
   readonly #shared = new Map<string, string>();
+  readonly #collect: () => void;
+
+  /**
+   * `collect` is called every FILES_BETWEEN_COLLECTIONS files a load looks
+   * at: listing and checking the files leaves garbage the size of the
+   * archive's records, which a build has collected (see garbageCollector).
+   */
+  constructor(collect: () => void = () => {}) {
+    this.#collect = collect;
+  }
 
   #one(text: string): string;
   #one(text: string | null): string | null;
@@ -666,7 +679,8 @@ export class ParseCache {
     const listed = articleEntries(folder);
     for (const { name, ...p } of listed.problems) problems.push({ file: shownName(name), ...p });
     const named: { name: string; sourced: SourcedRecord }[] = [];
-    for (const { path, name } of listed.entries) {
+    for (const [i, { path, name }] of listed.entries.entries()) {
+      if (i > 0 && i % FILES_BETWEEN_COLLECTIONS === 0) this.#collect();
       const file = shownName(name);
       let seen: Seen | undefined;
       try {
