@@ -193,7 +193,9 @@ export async function writeRuns(target: RunTarget, runsDir: string, runFiles: st
   const queue = runFiles.slice(1);
   const collectGarbage = garbageCollector();
   // What the caller let go (the site model) goes before the workers start, which would otherwise start beside it;
-  // then what each run of this process leaves goes before its next.
+  // then what each run of this process leaves goes before its next. Twice here: V8 keeps the pages a collection
+  // frees until the next one, and the heap does not grow back to the model's size.
+  collectGarbage();
   collectGarbage();
   const kills: (() => void)[] = [];
   const helpers = Math.max(0, Math.min(workers, runFiles.length) - 1);
