@@ -160,7 +160,7 @@ class BodySpill implements Bodies {
   #fd: number | undefined;
   #failed = false;
   #size = 0;
-  /** Bodies not written yet, one after the other, written at #size in the file: one buffer for them all, since a buffer a body left a parse thread's share of the allocator larger (see fileReader). */
+  /** Bodies not written yet, one after the other, to be written at #size in the file: one buffer for them all, since a buffer for each body grows the allocator as one for each file read does (see fileReader). */
   #block: Buffer | undefined;
   #blockBytes = 0;
 
@@ -449,7 +449,7 @@ export class ParseCache {
   /**
    * `collect` is called every FILES_BETWEEN_COLLECTIONS files a load looks
    * at: listing and checking the files leaves garbage the size of the
-   * archive's records, which a build has collected (see garbageCollector).
+   * archive's records, which a build collects (see garbageCollector).
    */
   constructor(collect: () => void = () => {}) {
     this.#collect = collect;
