@@ -337,14 +337,16 @@ export interface Archive {
 export interface OnceData {
   front: FrontPage;
   years: YearSummary[];
-  sitemap: Sitemap;
+  /** The whole sitemap, while it fits in one file; otherwise null, and SITEMAP_URL is an index of `sitemapParts`, which the runs write. */
+  sitemap: SitemapFile | null;
+  sitemapParts: string[];
   redirects: Redirect[];
   /** Where the search indexes are served, newest first. */
   searchIndexes: string[];
 }
 
 export function onceData({ front, years, sitemap, redirects, searchShards }: Archive): OnceData {
-  return { front, years, sitemap, redirects, searchIndexes: searchShards.map((shard) => shard.url) };
+  return { front, years, sitemap: sitemap.whole, sitemapParts: sitemap.parts.map((part) => part.url), redirects, searchIndexes: searchShards.map((shard) => shard.url) };
 }
 
 /** Newest first; same-day articles by headline, then file, so the order never depends on the file system. */

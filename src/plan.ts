@@ -1,7 +1,7 @@
 import { hash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
-import { LINKED_FIELDS, type Archive, type ArticleLink, type ArticlePage, type Feed, type ListPage, type Redirect, type SearchShard } from "./archive.js";
+import { LINKED_FIELDS, type Archive, type ArticleLink, type ArticlePage, type Feed, type ListPage, type Redirect, type SearchShard, type SitemapFile } from "./archive.js";
 import { LEDGER_FILE } from "./ledger.js";
 import type { SiteMetadata } from "./site.js";
 import { outputPath, PATHS } from "./urls.js";
@@ -204,6 +204,8 @@ export interface RenderSelection {
   feeds: Feed[];
   /** The pages at URLs the archive published before: redirects, and removed articles' notices. */
   redirects: Redirect[];
+  /** The files of a sitemap too large for one, which its index names. */
+  sitemapParts: SitemapFile[];
   /** Whether the run writes the one-off pages: home, archive index, sitemap, search, 404, robots, stylesheet. */
   once: boolean;
 }
@@ -214,10 +216,11 @@ export interface RenderData {
   listPages: ListPage[];
   feeds: Feed[];
   redirects: Redirect[];
+  sitemapParts: SitemapFile[];
 }
 
 export function everything(archive: Archive): RenderSelection {
-  return { articles: archive.articles, listPages: archive.listPages, feeds: archive.feeds, redirects: archive.redirects, once: true };
+  return { articles: archive.articles, listPages: archive.listPages, feeds: archive.feeds, redirects: archive.redirects, sitemapParts: archive.sitemap.parts, once: true };
 }
 
 export function renderData(selection: RenderSelection): RenderData {
@@ -226,19 +229,27 @@ export function renderData(selection: RenderSelection): RenderData {
     listPages: selection.listPages,
     feeds: selection.feeds,
     redirects: selection.redirects,
+    sitemapParts: selection.sitemapParts,
   };
 }
 
 /**
  * Split a selection into runs of at most `size` pages. The feeds, redirects
  * and one-off pages go with the first, or, when the pages fill more than
- * one run, make a first run of their own: at 200,000 articles the
- * sitemap's URLs cost a run as much memory as 1,250 other pages.
+ * one run, make a first run of their own, and each file of a sitemap too
+ * large for one makes a run after it: a file's 50,000 URLs cost a run as
+ * much memory as 1,250 other pages.
  */
 export function inRuns(selection: RenderSelection, size: number): RenderSelection[] {
   const pages = [...selection.articles.map((a) => ({ article: a })), ...selection.listPages.map((p) => ({ listPage: p }))];
+  const none = { articles: [], listPages: [], feeds: [], redirects: [], sitemapParts: [], once: false };
   const apart = pages.length > size;
-  const runs: RenderSelection[] = apart ? [{ articles: [], listPages: [], feeds: selection.feeds, redirects: selection.redirects, once: selection.once }] : [];
+  const runs: RenderSelection[] = apart
+    ? [
+        { ...none, feeds: selection.feeds, redirects: selection.redirects, once: selection.once },
+        ...selection.sitemapParts.map((part) => ({ ...none, sitemapParts: [part] })),
+      ]
+    : [];
   for (let start = 0; start < pages.length || runs.length === 0; start += size) {
     const part = pages.slice(start, start + size);
     const first = runs.length === 0;
@@ -248,6 +259,7 @@ export function inRuns(selection: RenderSelection, size: number): RenderSelectio
       feeds: first ? selection.feeds : [],
       // Small pages of no content, which cost next to nothing.
       redirects: first ? selection.redirects : [],
+      sitemapParts: first ? selection.sitemapParts : [],
       once: selection.once && first,
     });
   }
@@ -312,7 +324,7 @@ export function planBuild(archive: Archive, site: SiteMetadata, code: string, { 
     keptPages,
     previous: kept.size > 0 ? previous : undefined,
     kept,
-    selection: { articles: changed(archive.articles), listPages: changed(archive.listPages), feeds: changed(archive.feeds), redirects: changed(archive.redirects), once: true },
+    selection: { articles: changed(archive.articles), listPages: changed(archive.listPages), feeds: changed(archive.feeds), redirects: changed(archive.redirects), sitemapParts: archive.sitemap.parts, once: true },
     shards: changed(shards),
     photos: changed(archive.photos),
   };

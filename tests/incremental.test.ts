@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { LINKED_FIELDS, loadArchive, type Article } from "../src/archive.js";
+import { LINKED_FIELDS, loadArchive, sitemapFiles, type Article } from "../src/archive.js";
 import { codeFingerprint, parserFingerprint, planBuild, type RenderSelection } from "../src/plan.js";
 import { runsOf, writersFor } from "../src/runs.js";
 import { siteMetadata } from "../src/site.js";
@@ -167,16 +167,24 @@ describe("incremental builds", () => {
     expect(runsOf(large, 8).length).toBeGreaterThanOrEqual(8);
   });
 
-  it("write the one-off pages, feeds and redirects once: with the pages of a single run, or apart from those of many", () => {
+  it("write the one-off pages, feeds, redirects and sitemap files once: with the pages of a single run, or apart from those of many", () => {
     const archive = loadArchive(articlesWith(manyArticles()));
-    const { selection } = planBuild(archive, siteMetadata({}), "code", { search: false, live: tempDir("live-"), previous: undefined });
+    const { selection: planned } = planBuild(archive, siteMetadata({}), "code", { search: false, live: tempDir("live-"), previous: undefined });
+    // Too few articles for an index of sitemap files: their entries, shared out as a large site's would be.
+    const { parts } = sitemapFiles(archive.articles.map((a) => ({ url: a.url, lastmod: null })), 2);
+    const selection = { ...planned, sitemapParts: parts };
     const pages = (run: RenderSelection) => run.articles.length + run.listPages.length;
     const [single] = runsOf(selection, 1);
-    expect(single).toMatchObject({ once: true, feeds: selection.feeds, redirects: selection.redirects });
+    expect(single).toMatchObject({ once: true, feeds: selection.feeds, redirects: selection.redirects, sitemapParts: parts });
     expect(pages(single)).toBe(pages(selection));
-    const [apart, ...rest] = runsOf(selection, 1, 7);
-    expect(apart).toEqual({ articles: [], listPages: [], feeds: selection.feeds, redirects: selection.redirects, once: true });
-    expect(rest.every((run) => !run.once && run.feeds.length === 0 && run.redirects.length === 0 && pages(run) <= 7)).toBe(true);
+    const runs = runsOf(selection, 1, 7);
+    const none = { articles: [], listPages: [], feeds: [], redirects: [], sitemapParts: [], once: false };
+    expect(runs.slice(0, 1 + parts.length)).toEqual([
+      { ...none, feeds: selection.feeds, redirects: selection.redirects, once: true },
+      ...parts.map((part) => ({ ...none, sitemapParts: [part] })),
+    ]);
+    const rest = runs.slice(1 + parts.length);
+    expect(rest.every((run) => !run.once && run.feeds.length === 0 && run.redirects.length === 0 && run.sitemapParts.length === 0 && pages(run) <= 7)).toBe(true);
     expect(rest.flatMap((run) => [...run.articles, ...run.listPages].map((page) => page.url))).toEqual([...selection.articles, ...selection.listPages].map((page) => page.url));
   });
 

@@ -3,12 +3,15 @@ import { DomUtils } from "htmlparser2";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { register } from "tsx/esm/api";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SITEMAP_MAX_URLS, sitemapFiles } from "../src/archive.js";
+import { loadArchive, onceData, SITEMAP_MAX_URLS, sitemapFiles } from "../src/archive.js";
+import { everything } from "../src/plan.js";
+import { runsOf, spoolRuns, writeRuns } from "../src/runs.js";
 import { dateParts, readableDate } from "../src/dates.js";
 import { parseExport } from "../src/parse.js";
 import type { ArticleRecord } from "../src/record.js";
-import { ARCHIVE_URL, articleUrl, dayUrl, headlineSlug, listPageUrl, monthUrl, outputPath, sectionSlug, sectionUrl, yearUrl } from "../src/urls.js";
+import { ARCHIVE_URL, SITEMAP_URL, articleUrl, dayUrl, headlineSlug, listPageUrl, monthUrl, outputPath, sectionSlug, sectionUrl, yearUrl } from "../src/urls.js";
 import {
   PROJECT,
   SEED_FILES,
@@ -455,6 +458,29 @@ describe("the sitemap of an archive too large for one file", () => {
     expect(parts.map((part) => part.entries.length)).toEqual([3, 3, 1]);
     expect(parts.flatMap((part) => part.entries)).toEqual(entries);
     expect(SITEMAP_MAX_URLS).toBe(50_000);
+  });
+
+  it("is written by the runs, each file in a run of its own beside a worker, the index naming them all", async () => {
+    const archive = loadArchive(articlesWith());
+    // The seeds' own sitemap, in files of two URLs: the build makes files of SITEMAP_MAX_URLS only past that many.
+    const entries = archive.sitemap.whole!.entries;
+    const sitemap = sitemapFiles(entries, 2);
+    const selection = { ...everything(archive), sitemapParts: sitemap.parts };
+    const runs = runsOf(selection, 2, 3);
+    expect(runs.filter((run) => run.sitemapParts.length > 0).map((run) => run.sitemapParts.length)).toEqual(sitemap.parts.map(() => 1));
+    // Eleventy imports the TypeScript page templates itself, as the build's `--import tsx` lets it.
+    register();
+    const out = tempDir("sitemap-runs-");
+    const runsDir = join(tempDir("runs-"), "runs");
+    const runFiles = spoolRuns(runsDir, archive.nav, onceData({ ...archive, sitemap }), runs);
+    await writeRuns({ projectDir: PROJECT, out }, runsDir, runFiles, 2);
+    const locs = (xml: string) => [...xml.matchAll(/<loc>https?:\/\/[^/]+([^<]*)<\/loc>/g)].map((m) => m[1]);
+    const index = readFileSync(join(out, outputPath(SITEMAP_URL)), "utf8");
+    expect(index).toContain("<sitemapindex");
+    expect(locs(index)).toEqual(sitemap.parts.map((part) => part.url));
+    const listed = locs(index).flatMap((url) => locs(readFileSync(join(out, outputPath(url)), "utf8")));
+    expect(listed).toEqual(entries.map((entry) => entry.url));
+    expect(new Set(listed).size).toBe(listed.length);
   });
 });
 
