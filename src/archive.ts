@@ -1,9 +1,9 @@
 import { dateParts, latestPlausibleDate, MONTH_NAMES, readableDate, readableMonth } from "./dates.js";
 import { ContentError, type Diagnostic } from "./diagnostics.js";
 import { ledgerPath, readLedger, type Ledger } from "./ledger.js";
-import { ParseCache, type Loaded, type SourcedRecord } from "./load.js";
+import { ParseCache, type Loaded, type LoadedRecord, type SourcedRecord } from "./load.js";
 import type { Photo } from "./photos.js";
-import { RecordFields, type ArticleRecord } from "./record.js";
+import { RecordFields } from "./record.js";
 import { compareText } from "./text.js";
 import {
   ARCHIVE_URL,
@@ -54,8 +54,6 @@ export class Article extends RecordFields {
   /** The content key of its file (see SourcedRecord): every field but those of LINKED_FIELDS follows from it. */
   readonly contentKey: string;
   readonly url: string;
-  /** The start of the first paragraph, as plain text. */
-  readonly summary: string;
   /** Its photo, when it has one. */
   readonly photo: Photo | null;
   /** The archived article the sidebar teaser points to, when the archive holds it. */
@@ -64,9 +62,9 @@ export class Article extends RecordFields {
   older: ArticleLink | null = null;
   newer: ArticleLink | null = null;
   moreFromSection: ArticleLink[] = [];
-  readonly #record: ArticleRecord;
+  readonly #record: LoadedRecord;
 
-  constructor({ record, id, file, contentKey, url, summary, photo }: SourcedRecord) {
+  constructor({ record, id, file, contentKey, url, photo }: SourcedRecord) {
     super(record);
     // The record's own id, or its file's stem when it names none.
     (this as { id: string }).id = id;
@@ -75,7 +73,6 @@ export class Article extends RecordFields {
     this.file = file;
     this.contentKey = contentKey;
     this.url = url;
-    this.summary = summary;
     this.#record = record;
   }
 
@@ -120,10 +117,15 @@ export class Article extends RecordFields {
   get body(): string {
     return this.#record.body;
   }
+
+  /** The start of the first paragraph, as plain text. */
+  get summary(): string {
+    return this.#record.summary;
+  }
 }
 
 /** What an Article computes when asked rather than holds, which a copy must ask for one by one. */
-const COMPUTED_FIELDS = ["year", "month", "day", "yearUrl", "monthUrl", "dayUrl", "monthLabel", "sectionUrl", "sectionFeedUrl", "body"] as const satisfies readonly (keyof Article)[];
+const COMPUTED_FIELDS = ["year", "month", "day", "yearUrl", "monthUrl", "dayUrl", "monthLabel", "sectionUrl", "sectionFeedUrl", "body", "summary"] as const satisfies readonly (keyof Article)[];
 
 /** An article as a page shows it: an Article, or the plain data of one that a render worker is sent, its body read. */
 export type ArticlePage = Pick<Article, keyof Article>;
@@ -364,7 +366,38 @@ function perArticle<T>(make: (article: Article) => T): (article: Article) => T {
   };
 }
 
-const summarise = perArticle(({ url, headline, date, section, sectionUrl, summary, photo }): ArticleSummary => ({ url, headline, date, section, sectionUrl, summary, photo }));
+/** What lists show of an article, its summary read when a page shows it, as the article's own is. */
+class Listing implements ArticleSummary {
+  readonly url: string;
+  readonly headline: string;
+  readonly date: string;
+  readonly section: string;
+  readonly sectionUrl: string;
+  readonly photo: Photo | null;
+  readonly #article: Article;
+
+  constructor(article: Article) {
+    this.url = article.url;
+    this.headline = article.headline;
+    this.date = article.date;
+    this.section = article.section;
+    this.sectionUrl = article.sectionUrl;
+    this.photo = article.photo;
+    this.#article = article;
+  }
+
+  get summary(): string {
+    return this.#article.summary;
+  }
+
+  /** As a run's file holds it: plain data, summary and all. */
+  toJSON(): ArticleSummary {
+    const { url, headline, date, section, sectionUrl, summary, photo } = this;
+    return { url, headline, date, section, sectionUrl, summary, photo };
+  }
+}
+
+const summarise = perArticle((article): ArticleSummary => new Listing(article));
 
 /** The front page as a newspaper's: the newest story leads, the next ones follow, then each section's newest in a block of its own. */
 export interface FrontPage {

@@ -18,9 +18,16 @@ import { articleUrl } from "./urls.js";
 /** The articles folder of a project. */
 export const ARTICLES_DIR = "content/articles";
 
+/**
+ * A record as a load gives it, with the start of its body's first
+ * paragraph as plain text: what lists show of the article. Both are read
+ * from where the body is kept when asked for, not held.
+ */
+export type LoadedRecord = ArticleRecord & { readonly summary: string };
+
 /** A record together with the file it came from. */
 export interface SourcedRecord {
-  record: ArticleRecord;
+  record: LoadedRecord;
   /** Its identity, which no edit of the article changes: the record's `id`, or else its file name's stem (an export's carries the CMS's id). */
   id: string;
   /** Path as shown in messages: relative to the working folder. */
@@ -30,8 +37,6 @@ export interface SourcedRecord {
   contentKey: string;
   /** Its page's URL. */
   url: string;
-  /** The start of the body's first paragraph, as plain text: what lists show of the article. */
-  summary: string;
   /** The picture beside an export with its stem, or the one a record's `image:` names. */
   photo: Photo | null;
 }
@@ -53,11 +58,10 @@ export function readerFor(name: string): ((text: string) => ParseResult) | undef
   return dot > 0 ? READERS[name.slice(dot).toLowerCase()] : undefined;
 }
 
-/** A parsed file, with what pages need of its article beyond the record, worked out once per content. */
+/** A parsed file, with its page's URL, worked out once per content; a well-formed file's record is a SavedRecord. */
 interface Parsed {
   result: ParseResult;
   url: string;
-  summary: string;
 }
 
 function cacheKey(bytes: Uint8Array, name: string): string {
@@ -106,8 +110,9 @@ const TIMESTAMP_GRAIN_MS = 2000;
  * The saved cache, in a folder of its own:
  * - `files.json` lists the files of the last load with their metadata and content keys;
  * - `parses` holds one line of JSON per content key: the parse without its
- *   body (headline line, the record's other fields, URL and summary) and
- *   where the body lies in `bodies`, which holds the bodies as they are.
+ *   body (headline line, the record's other fields and URL) and where
+ *   the body lies in `bodies`, which holds each body as it is, then its
+ *   summary.
  * A rebuild reads the bodies of the few pages it writes and no others, and
  * appends only the few new parses. The parser fingerprint heads `files.json`
  * and `parses`, whose parses other code would not give; a generation, drawn
@@ -118,7 +123,14 @@ const FILES_FILE = "files.json";
 const PARSES_FILE = "parses";
 const BODIES_FILE = "bodies";
 
-type SavedParse = [key: string, headlineLine: number, fields: Omit<ArticleRecord, "body">, url: string, summary: string, bodyStart: number, bodyBytes: number];
+type SavedParse = [key: string, headlineLine: number, fields: Omit<ArticleRecord, "body">, url: string, bodyStart: number, bodyBytes: number, summaryBytes: number];
+
+/** Where a body and, right after it, its summary lie among the bodies. */
+interface Spilled {
+  start: number;
+  bytes: number;
+  summaryBytes: number;
+}
 
 /** Where bodies are read from: the saved bodies file, or the bodies this process parsed. */
 interface Bodies {
@@ -169,8 +181,8 @@ class BodySpill implements Bodies {
     this.#fd = fd;
   }
 
-  /** Where `body` went, or null to keep it in memory. */
-  add(body: string): { start: number; bytes: number } | null {
+  /** Where `body` and its summary went, or null to keep them in memory. */
+  add(body: string, summary: string): Spilled | null {
     if (this.#failed) return null;
     this.#fd ??= spillFile();
     if (this.#fd === undefined) {
@@ -179,14 +191,16 @@ class BodySpill implements Bodies {
     }
     this.#block ??= Buffer.allocUnsafeSlow(WRITE_BLOCK_BYTES);
     const bytes = Buffer.byteLength(body, "utf8");
-    if (this.#blockBytes + bytes > this.#block.length) {
+    const summaryBytes = Buffer.byteLength(summary, "utf8");
+    if (this.#blockBytes + bytes + summaryBytes > this.#block.length) {
       this.#flush();
       if (this.#failed) return null;
-      if (bytes > this.#block.length) this.#block = Buffer.allocUnsafeSlow(bytes);
+      if (bytes + summaryBytes > this.#block.length) this.#block = Buffer.allocUnsafeSlow(bytes + summaryBytes);
     }
     const start = this.#size + this.#blockBytes;
     this.#blockBytes += this.#block.write(body, this.#blockBytes, "utf8");
-    return { start, bytes };
+    this.#blockBytes += this.#block.write(summary, this.#blockBytes, "utf8");
+    return { start, bytes, summaryBytes };
   }
 
   /** Write out what waits, for another thread to read: how many bytes the file holds (bodies past them stayed in memory). */
@@ -238,23 +252,37 @@ function fileReader(): (path: string) => Buffer {
   };
 }
 
-/** A record whose body, most of what it holds, is read from a file only when asked for. */
-class SavedRecord extends RecordFields {
+/** A record whose body and summary, most of what it holds, are read from a file only when asked for. */
+class SavedRecord extends RecordFields implements LoadedRecord {
   readonly #bodies: Bodies;
   readonly #start: number;
   readonly #bytes: number;
+  readonly #summaryBytes: number;
 
-  constructor(fields: Omit<ArticleRecord, "body">, bodies: Bodies, start: number, bytes: number) {
+  constructor(fields: Omit<ArticleRecord, "body">, bodies: Bodies, { start, bytes, summaryBytes }: Spilled) {
     super(fields);
     this.#bodies = bodies;
     this.#start = start;
     this.#bytes = bytes;
+    this.#summaryBytes = summaryBytes;
   }
 
   // Read anew each time rather than kept: a page shows a body once or twice a build, and a large archive's bodies would fill memory.
   get body(): string {
     return this.#bodies.read(this.#start, this.#bytes);
   }
+
+  // Likewise: a summary is shown on four pages or so, and held, the summaries were a fifth of a large archive's memory.
+  get summary(): string {
+    return this.#bodies.read(this.#start + this.#bytes, this.#summaryBytes);
+  }
+}
+
+/** A body and its summary kept in memory, laid out as a spill would lay them out: for a parse whose body no file could take. */
+function inMemory(body: string, summary: string): { bodies: Bodies; spilled: Spilled } {
+  const text = Buffer.from(body + summary, "utf8");
+  const bytes = Buffer.byteLength(body, "utf8");
+  return { bodies: { read: (start, length) => text.toString("utf8", start, start + length) }, spilled: { start: 0, bytes, summaryBytes: text.length - bytes } };
 }
 
 /** The record's fields without its body. */
@@ -349,14 +377,19 @@ function withoutExtension(name: string): string {
   return name.slice(0, name.lastIndexOf("."));
 }
 
-/** One file's parse as the cache holds it, the fields and summary copied out of the file's text; a well-formed record's fields apart, and where its body went in `spill` (null: it stayed in memory). */
-function parseSpilled(bytes: Uint8Array, name: string, spill: BodySpill): { parsed: Parsed; fields: Omit<ArticleRecord, "body"> | null; spilled: { start: number; bytes: number } | null } {
+/**
+ * One file's parse, the fields copied out of the file's text: a
+ * well-formed record's fields apart, with its summary, and where its body
+ * and summary went in `spill` (null: nowhere yet).
+ */
+function parseSpilled(bytes: Uint8Array, name: string, spill: BodySpill): { parsed: Parsed; fields: Omit<ArticleRecord, "body"> | null; summary: string; spilled: Spilled | null } {
   const result = parseFile(bytes, name);
   const { record } = result;
-  if (!record) return { parsed: { result, url: "", summary: "" }, fields: null, spilled: null };
-  // Copied through JSON: a field or summary cut from the file's text by V8 would keep the whole text alive.
-  const [fields, url, summary] = JSON.parse(JSON.stringify([fieldsOf(record), articleUrl(record), excerpt(firstParagraph(record.body))])) as [Omit<ArticleRecord, "body">, string, string];
-  return { parsed: { result, url, summary }, fields, spilled: spill.add(record.body) };
+  if (!record) return { parsed: { result, url: "" }, fields: null, summary: "", spilled: null };
+  // Copied through JSON: a field cut from the file's text by V8 would keep the whole text alive.
+  const [fields, url] = JSON.parse(JSON.stringify([fieldsOf(record), articleUrl(record)])) as [Omit<ArticleRecord, "body">, string];
+  const summary = excerpt(firstParagraph(record.body));
+  return { parsed: { result, url }, fields, summary, spilled: spill.add(record.body, summary) };
 }
 
 // A thread costs about half a second to start: it pays for this many files.
@@ -377,7 +410,7 @@ export interface ThreadWork {
 /** What a parse thread sends back, a message per PARSES_PER_MESSAGE files: parses whose bodies it wrote out, and how many bytes of bodies it has written. */
 export interface ThreadParses {
   written: number;
-  parses: { path: string; seen: Seen; fields: Omit<ArticleRecord, "body">; url: string; summary: string; headlineLine?: number; problems: ParseResult["problems"]; start: number; bytes: number }[];
+  parses: ({ path: string; seen: Seen; fields: Omit<ArticleRecord, "body">; url: string; headlineLine?: number; problems: ParseResult["problems"] } & Spilled)[];
 }
 
 // A thread's parses go in messages of this many files, which the thread giving the work takes in between its own
@@ -396,7 +429,7 @@ export function parseInThread({ files, fd }: ThreadWork, send: (parses: ThreadPa
       if (fields && spilled) {
         const seen = { ...metadata, key: cacheKey(bytes, name) };
         const { headlineLine, problems } = parsed.result;
-        parses.push({ path, seen, fields, url: parsed.url, summary: parsed.summary, headlineLine, problems, ...spilled });
+        parses.push({ path, seen, fields, url: parsed.url, headlineLine, problems, ...spilled });
       }
     } catch {
       // Left to load(), which says what is wrong.
@@ -470,18 +503,19 @@ export class ParseCache {
    * each hold strings of their own: a million articles name a few sections,
    * sources and days, held here once each (3 MB less at 50,000 articles).
    */
-  #savedRecord(fields: Omit<ArticleRecord, "body">, bodies: Bodies, start: number, bytes: number): SavedRecord {
+  #savedRecord(fields: Omit<ArticleRecord, "body">, bodies: Bodies, spilled: Spilled): SavedRecord {
     const { section, date, updated, source, credit, aliases } = fields;
     const shared = { ...fields, section: this.#one(section), date: this.#one(date), updated: this.#one(updated), source: this.#one(source), credit: this.#one(credit), aliases: aliases.length > 0 ? aliases : NO_ALIASES };
-    return new SavedRecord(shared, bodies, start, bytes);
+    return new SavedRecord(shared, bodies, spilled);
   }
 
   #parseKeyed(bytes: Uint8Array, name: string): { key: string; result: ParseResult } {
     const key = cacheKey(bytes, name);
     let entry = this.#parsed.get(key);
     if (!entry) {
-      const { parsed, fields, spilled } = parseSpilled(bytes, name, this.#spill);
-      entry = fields && spilled ? { ...parsed, result: { ...parsed.result, record: this.#savedRecord(fields, this.#spill, spilled.start, spilled.bytes) } } : parsed;
+      const { parsed, fields, summary, spilled } = parseSpilled(bytes, name, this.#spill);
+      const kept = fields && (spilled ? { bodies: this.#spill, spilled } : inMemory(parsed.result.record!.body, summary));
+      entry = fields && kept ? { ...parsed, result: { ...parsed.result, record: this.#savedRecord(fields, kept.bodies, kept.spilled) } } : parsed;
       this.#parsed.set(key, entry);
       this.#unsaved = true;
     }
@@ -528,9 +562,9 @@ export class ParseCache {
     const loadedAt = Date.now();
     let parsedInThreads = 0;
     const take = (read: Bodies, { written, parses }: ThreadParses) => {
-      for (const { path, seen, fields, url, summary, headlineLine, problems, start, bytes } of parses) {
-        if (start + bytes > written || this.#parsed.has(seen.key)) continue;
-        this.#parsed.set(seen.key, { result: { record: this.#savedRecord(fields, read, start, bytes), headlineLine, problems }, url, summary });
+      for (const { path, seen, fields, url, headlineLine, problems, start, bytes, summaryBytes } of parses) {
+        if (start + bytes + summaryBytes > written || this.#parsed.has(seen.key)) continue;
+        this.#parsed.set(seen.key, { result: { record: this.#savedRecord(fields, read, { start, bytes, summaryBytes }), headlineLine, problems }, url });
         this.#unsaved = true;
         this.#remember(path, seen, loadedAt);
         parsedInThreads++;
@@ -589,10 +623,10 @@ export class ParseCache {
           saved = { bodies: savedBodies(bodies), size: fstatSync(bodies).size };
           return true;
         }
-        const [key, headlineLine, fields, url, summary, bodyStart, bodyBytes] = JSON.parse(line) as SavedParse;
-        if (bodyStart + bodyBytes > saved.size) throw new Error("a body cut short");
+        const [key, headlineLine, fields, url, start, bytes, summaryBytes] = JSON.parse(line) as SavedParse;
+        if (start + bytes + summaryBytes > saved.size) throw new Error("a body cut short");
         keys.add(key);
-        if (!this.#parsed.has(key)) this.#parsed.set(key, { result: { record: this.#savedRecord(fields, saved.bodies, bodyStart, bodyBytes), headlineLine, problems: NO_PROBLEMS }, url, summary });
+        if (!this.#parsed.has(key)) this.#parsed.set(key, { result: { record: this.#savedRecord(fields, saved.bodies, { start, bytes, summaryBytes }), headlineLine, problems: NO_PROBLEMS }, url });
         return true;
       });
       whole = saved !== undefined;
@@ -645,13 +679,14 @@ export class ParseCache {
       };
       for (const key of live) {
         if (keys.has(key)) continue;
-        const { result, url, summary } = this.#parsed.get(key)!;
-        const record = result.record!;
+        const { result, url } = this.#parsed.get(key)!;
+        const record = result.record as SavedRecord;
         const body = Buffer.from(record.body, "utf8");
-        block.bodies.push(body);
-        block.heads.push(`${JSON.stringify([key, result.headlineLine ?? 1, fieldsOf(record), url, summary, bodyStart, body.length] satisfies SavedParse)}\n`);
-        block.bytes += body.length;
-        bodyStart += body.length;
+        const summary = Buffer.from(record.summary, "utf8");
+        block.bodies.push(body, summary);
+        block.heads.push(`${JSON.stringify([key, result.headlineLine ?? 1, fieldsOf(record), url, bodyStart, body.length, summary.length] satisfies SavedParse)}\n`);
+        block.bytes += body.length + summary.length;
+        bodyStart += body.length + summary.length;
         keys.add(key);
         if (block.bytes >= WRITE_BLOCK_BYTES) writeBlock();
       }
@@ -700,10 +735,11 @@ export class ParseCache {
         problems.push({ file, line: 1, message, environment: true });
         continue;
       }
-      const { result, url, summary } = this.#parsed.get(seen.key)!;
+      const { result, url } = this.#parsed.get(seen.key)!;
       this.#lastLoad.keys.push(seen.key);
       if (this.#seenFiles.get(path) === seen) this.#lastLoad.files.push([path, seen]);
-      const sourced = { record: result.record!, id: result.record!.id ?? fileStem(name), file, headlineLine: result.headlineLine ?? 1, contentKey: seen.key, url, summary, photo: null };
+      const record = result.record as SavedRecord;
+      const sourced = { record, id: record.id ?? fileStem(name), file, headlineLine: result.headlineLine ?? 1, contentKey: seen.key, url, photo: null };
       records.push(sourced);
       named.push({ name, sourced });
     }

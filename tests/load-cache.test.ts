@@ -3,7 +3,8 @@ import { readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { ParseCache, parseFile } from "../src/load.js";
+import { ParseCache, parseFile, type LoadedRecord } from "../src/load.js";
+import { excerpt, firstParagraph } from "../src/markdown.js";
 import { RECORD_FIELDS, type ArticleRecord } from "../src/record.js";
 import { articlesWith, can, CHILDCARE, isRoot, rawExport, SEED_FILES, tempDir } from "./helpers.js";
 
@@ -16,18 +17,26 @@ function plainRecord(record: ArticleRecord) {
   return { ...Object.fromEntries(RECORD_FIELDS.map((f) => [f, record[f]])), body: record.body };
 }
 
+/** A loaded record as plain data, with the summary a load keeps beside its body. */
+function plainLoaded(record: LoadedRecord) {
+  return { ...plainRecord(record), summary: record.summary };
+}
+
 function plain(loaded: ReturnType<ParseCache["load"]>) {
-  return loaded.records.map(({ record, ...rest }) => ({ ...rest, record: plainRecord(record) }));
+  return loaded.records.map(({ record, ...rest }) => ({ ...rest, record: plainLoaded(record) }));
 }
 
 describe("a first load", () => {
-  it("gives the records a parse of each file gives, the bodies written out as they are parsed or, with no temporary folder or a full one, kept", () => {
+  it("gives the records a parse of each file gives, with their summaries, the bodies written out as they are parsed or, with no temporary folder or a full one, kept", () => {
     // A body longer than a write block, then bodies enough to fill a temporary folder of a megabyte midway.
     const long = rawExport({ section: "Harbin Today", headline: "A long report", date: "2023-05-01", paragraphs: Array.from({ length: 300 }, (_, i) => `Paragraph ${i}: ${"words ".repeat(700)}`) });
     const bulk = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`z-bulk-${i}.txt`, rawExport({ section: "Bulk", headline: `Bulk article ${i}`, date: "2019-03-01", paragraphs: [`${i} ${"x".repeat(30_000)}`] })]));
     const articles = articlesWith({ "childcare.txt": CHILDCARE, "long.txt": long, ...bulk });
     const files = freshLoader().load(articles).records.map(({ file }) => resolve(file));
-    const parsed = files.map((file) => plainRecord(parseFile(readFileSync(file), basename(file)).record!));
+    const parsed = files.map((file) => {
+      const record = plainRecord(parseFile(readFileSync(file), basename(file)).record!);
+      return { ...record, summary: excerpt(firstParagraph(record.body)) };
+    });
     expect(parsed.some(({ body }) => body.length > 1 << 20)).toBe(true);
     const full = tempDir("full-");
     const mounted = can("mount a small tmpfs", () => isRoot && spawnSync("mount", ["-t", "tmpfs", "-o", "size=1024k", "tmpfs", full]).status === 0);
@@ -36,7 +45,7 @@ describe("a first load", () => {
     try {
       for (const folder of [tmpdir, join(tempDir("gone-"), "missing"), ...(mounted ? [full] : [])]) {
         useTmpdir(folder);
-        expect(freshLoader().load(articles).records.map(({ record }) => plainRecord(record))).toEqual(parsed);
+        expect(freshLoader().load(articles).records.map(({ record }) => plainLoaded(record))).toEqual(parsed);
       }
     } finally {
       useTmpdir(tmpdir);
