@@ -88,23 +88,37 @@ interface FingerprintInputs {
   /** The inputs every page sees: code, site metadata, navigation, fixed URLs. */
   shared: string;
   /** By article URL: its content key, its id (in the feeds) and its photo (on every page that lists it), which come from beside its file's content. */
-  keyOf: Map<string, string>;
+  keyOf: (url: string) => string;
 }
 
 function fingerprintInputs(archive: Archive, site: SiteMetadata, code: string): FingerprintInputs {
+  // Keys are made when asked for, not kept: at 200,000 articles a map of them held 25 MB through the plan.
+  const articleAt = new Map(archive.articles.map((article) => [article.url, article]));
   return {
     shared: sha([code, JSON.stringify(site), JSON.stringify(archive.nav), JSON.stringify(PATHS)]),
-    keyOf: new Map(archive.articles.map((article) => [article.url, `${article.contentKey} ${article.id} ${article.photo ? `${article.photo.hash} ${article.photo.alt}` : ""}`])),
+    keyOf: (url) => {
+      const { contentKey, id, photo } = articleAt.get(url)!;
+      return `${contentKey} ${id} ${photo ? `${photo.hash} ${photo.alt}` : ""}`;
+    },
   };
 }
 
 /**
- * The fingerprint of every article page, list page and feed: an article
- * page is its own key and those of the articles it links to, a list page or
- * feed the keys of the articles it lists.
+ * The fingerprint of every page, search index and photo folder, in one map
+ * made in place (at 200,000 articles, copying maps of them into one cost the
+ * plan 100 MB at its peak). An article page is its own key and those of the
+ * articles it links to, a list page or feed the keys of the articles it
+ * lists, a redirect its target.
+ *
+ * A search shard's index is the keys of the articles it indexes. Pagefind
+ * reads only an article's own part of its page (its `data-pagefind-body`),
+ * not the links to other articles around it, so a new article that changes
+ * its neighbours' "More from" lists re-indexes its own shard and not
+ * theirs. A photo's folder of renditions is its content hash, which names
+ * the folder.
  */
-function pageFingerprints(archive: Archive, { shared, keyOf }: FingerprintInputs): Map<string, string> {
-  const keyOfLink = (link: string | ArticleLink | null) => (link === null ? "" : keyOf.get(typeof link === "string" ? link : link.url)!);
+function fingerprintsOf(archive: Archive, shards: SearchShard[], { shared, keyOf }: FingerprintInputs): Map<string, string> {
+  const keyOfLink = (link: string | ArticleLink | null) => (link === null ? "" : keyOf(typeof link === "string" ? link : link.url));
   const fingerprints = new Map<string, string>();
   for (const article of archive.articles) {
     const linked = LINKED_FIELDS.map((field) => {
@@ -113,33 +127,23 @@ function pageFingerprints(archive: Archive, { shared, keyOf }: FingerprintInputs
     });
     fingerprints.set(article.url, sha([shared, article.contentKey, ...linked]));
   }
-  for (const page of [...archive.listPages, ...archive.feeds]) {
-    const { articles, ...rest } = page;
-    fingerprints.set(page.url, sha([shared, JSON.stringify(rest), ...articles.map((listed) => keyOf.get(listed.url)!)]));
+  for (const pages of [archive.listPages, archive.feeds]) {
+    for (const page of pages) {
+      const { articles, ...rest } = page;
+      fingerprints.set(page.url, sha([shared, JSON.stringify(rest), ...articles.map((listed) => keyOf(listed.url))]));
+    }
   }
   for (const redirect of archive.redirects) fingerprints.set(redirect.url, sha([shared, JSON.stringify(redirect)]));
+  for (const shard of shards) fingerprints.set(shard.url, sha([shared, ...shard.articles.flatMap((url) => [url, keyOf(url)])]));
+  for (const photo of archive.photos) fingerprints.set(photo.url, photo.hash);
   return fingerprints;
 }
 
-/**
- * The fingerprint of each search shard's index: the keys of the articles it
- * indexes. Pagefind reads only an article's own part of its page (its
- * `data-pagefind-body`), not the links to other articles around it, so a
- * new article that changes its neighbours' "More from" lists re-indexes its
- * own shard and not theirs.
- */
-function shardFingerprints(shards: SearchShard[], { shared, keyOf }: FingerprintInputs): Map<string, string> {
-  return new Map(shards.map((shard) => [shard.url, sha([shared, ...shard.articles.flatMap((url) => [url, keyOf.get(url)!])])]));
-}
-
-/** The fingerprint of each photo's folder of renditions: its content hash, which names the folder, says it all. */
-function photoFingerprints(archive: Archive): Map<string, string> {
-  return new Map(archive.photos.map((photo) => [photo.url, photo.hash]));
-}
-
 /** URLs of the pages unchanged since the previous build, whose files stay as they are. */
-function unchangedPages(fingerprints: Map<string, string>, previous: Manifest): Set<string> {
-  return new Set([...fingerprints].filter(([url, fingerprint]) => previous.pages[url] === fingerprint).map(([url]) => url));
+function unchangedPages(fingerprints: Map<string, string>, previous: Manifest): string[] {
+  const unchanged: string[] = [];
+  for (const [url, fingerprint] of fingerprints) if (previous.pages[url] === fingerprint) unchanged.push(url);
+  return unchanged;
 }
 
 /** Where the project keeps what builds remember, apart from the site. */
@@ -241,21 +245,23 @@ export function renderData(selection: RenderSelection): RenderData {
  * much memory as 1,250 other pages.
  */
 export function inRuns(selection: RenderSelection, size: number): RenderSelection[] {
-  const pages = [...selection.articles.map((a) => ({ article: a })), ...selection.listPages.map((p) => ({ listPage: p }))];
+  // The article pages, then the list pages, cut in runs of `size` as one list would be.
+  const { articles, listPages } = selection;
+  const pages = articles.length + listPages.length;
+  const cut = <T>(items: T[], offset: number, start: number) => items.slice(Math.max(0, start - offset), Math.max(0, start + size - offset));
   const none = { articles: [], listPages: [], feeds: [], redirects: [], sitemapParts: [], once: false };
-  const apart = pages.length > size;
+  const apart = pages > size;
   const runs: RenderSelection[] = apart
     ? [
         { ...none, feeds: selection.feeds, redirects: selection.redirects, once: selection.once },
         ...selection.sitemapParts.map((part) => ({ ...none, sitemapParts: [part] })),
       ]
     : [];
-  for (let start = 0; start < pages.length || runs.length === 0; start += size) {
-    const part = pages.slice(start, start + size);
+  for (let start = 0; start < pages || runs.length === 0; start += size) {
     const first = runs.length === 0;
     runs.push({
-      articles: part.flatMap((p) => ("article" in p ? [p.article] : [])),
-      listPages: part.flatMap((p) => ("listPage" in p ? [p.listPage] : [])),
+      articles: cut(articles, 0, start),
+      listPages: cut(listPages, articles.length, start),
       feeds: first ? selection.feeds : [],
       // Small pages of no content, which cost next to nothing.
       redirects: first ? selection.redirects : [],
@@ -304,15 +310,14 @@ export interface BuildPlan {
  */
 export function planBuild(archive: Archive, site: SiteMetadata, code: string, { search, live, previous }: { search: boolean; live: string; previous: Manifest | undefined }): BuildPlan {
   const shards = search ? archive.searchShards : [];
-  const inputs = fingerprintInputs(archive, site, code);
-  const pages = pageFingerprints(archive, inputs);
-  const fingerprints = new Map([...pages, ...shardFingerprints(shards, inputs), ...photoFingerprints(archive)]);
+  const fingerprints = fingerprintsOf(archive, shards, fingerprintInputs(archive, site, code));
   // Changed code or templates may change any file, or stop writing one: then everything is written anew.
-  const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : new Set<string>();
+  const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : [];
+  const folders = new Set([...shards, ...archive.photos].map((item) => item.url));
   const kept = new Map<string, string[]>();
   let keptPages = 0;
   for (const url of unchanged) {
-    const page = pages.has(url);
+    const page = !folders.has(url);
     const files = page ? [outputPath(url).slice(1)] : filesUnder(previous!.files, url.slice(1));
     if (files.length === 0 || !files.every((file) => existsSync(join(live, file)))) continue;
     kept.set(url, files);
