@@ -58,11 +58,10 @@ export class Article extends RecordFields {
   readonly photo: Photo | null;
   /** The archived article the sidebar teaser points to, when the archive holds it. */
   teaserUrl: string | null = null;
-  /** The neighbours in its section: older and newer. */
-  older: ArticleLink | null = null;
-  newer: ArticleLink | null = null;
-  moreFromSection: ArticleLink[] = [];
   readonly #record: LoadedRecord;
+  /** Its section's articles, newest first, and its place among them, which its links to its neighbours follow from. */
+  #inSection: readonly Article[] = [];
+  #place = 0;
 
   constructor({ record, id, file, contentKey, url, photo }: SourcedRecord) {
     super(record);
@@ -114,6 +113,35 @@ export class Article extends RecordFields {
     return sectionFeedUrl(this.section);
   }
 
+  // The links to its neighbours are made when a page asks, as the fields above: held, they were 50 MB at 200,000 articles.
+  /** The neighbours in its section: older and newer. */
+  get older(): ArticleLink | null {
+    const older = this.#inSection[this.#place + 1];
+    return older ? link(older) : null;
+  }
+
+  get newer(): ArticleLink | null {
+    return this.#place > 0 ? link(this.#inSection[this.#place - 1]) : null;
+  }
+
+  /** The nearest articles in time after the newer and older one the page already links, newer and older alike, newest first. */
+  get moreFromSection(): ArticleLink[] {
+    const list = this.#inSection;
+    const i = this.#place;
+    const nearest: number[] = [];
+    for (let d = 2; nearest.length < MORE_FROM_SECTION && (i - d >= 0 || i + d < list.length); d++) {
+      if (i - d >= 0) nearest.push(i - d);
+      if (nearest.length < MORE_FROM_SECTION && i + d < list.length) nearest.push(i + d);
+    }
+    return nearest.sort((a, b) => a - b).map((j) => link(list[j]));
+  }
+
+  /** Place it in its section's articles, newest first. */
+  placeIn(section: readonly Article[], place: number): void {
+    this.#inSection = section;
+    this.#place = place;
+  }
+
   get body(): string {
     return this.#record.body;
   }
@@ -125,10 +153,10 @@ export class Article extends RecordFields {
 }
 
 /** What an Article computes when asked rather than holds, which a copy must ask for one by one. */
-const COMPUTED_FIELDS = ["year", "month", "day", "yearUrl", "monthUrl", "dayUrl", "monthLabel", "sectionUrl", "sectionFeedUrl", "body", "summary"] as const satisfies readonly (keyof Article)[];
+const COMPUTED_FIELDS = ["year", "month", "day", "yearUrl", "monthUrl", "dayUrl", "monthLabel", "sectionUrl", "sectionFeedUrl", "older", "newer", "moreFromSection", "body", "summary"] as const satisfies readonly (keyof Article)[];
 
 /** An article as a page shows it: an Article, or the plain data of one that a render worker is sent, its body read. */
-export type ArticlePage = Pick<Article, keyof Article>;
+export type ArticlePage = Omit<Pick<Article, keyof Article>, "placeIn">;
 
 /** The article as plain data, body and all. */
 export function pageData(article: ArticlePage): ArticlePage {
@@ -356,7 +384,7 @@ function newestFirst(a: SourcedRecord, b: SourcedRecord): number {
   return compareText(b.record.date, a.record.date) || compareText(a.record.headline, b.record.headline) || compareText(a.file, b.file);
 }
 
-/** `make` once per article: an article is listed on four pages or more and linked from a dozen, and one object serves them all. */
+/** `make` once per article: an article is listed on four pages or more, and one object serves them all. */
 function perArticle<T>(make: (article: Article) => T): (article: Article) => T {
   const made = new WeakMap<Article, T>();
   return (article) => {
@@ -420,7 +448,9 @@ function frontPage(articles: Article[], sections: Section[]): FrontPage {
   };
 }
 
-const link = perArticle(({ headline, url, date }): ArticleLink => ({ headline, url, date }));
+function link({ headline, url, date }: Article): ArticleLink {
+  return { headline, url, date };
+}
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -610,20 +640,7 @@ export function buildArchive(records: SourcedRecord[], ledger: Ledger = emptyLed
     .sort(([a], [b]) => compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b))
     .map(([name, list]) => ({ name, slug: sectionSlug(name), url: sectionUrl(name), feedUrl: sectionFeedUrl(name), articles: list }));
 
-  for (const section of sections) {
-    const list = section.articles;
-    list.forEach((article, i) => {
-      article.newer = i > 0 ? link(list[i - 1]) : null;
-      article.older = i + 1 < list.length ? link(list[i + 1]) : null;
-      // The nearest articles in time after the newer and older one the page already links, newer and older alike, newest first.
-      const nearest: number[] = [];
-      for (let d = 2; nearest.length < MORE_FROM_SECTION && (i - d >= 0 || i + d < list.length); d++) {
-        if (i - d >= 0) nearest.push(i - d);
-        if (nearest.length < MORE_FROM_SECTION && i + d < list.length) nearest.push(i + d);
-      }
-      article.moreFromSection = nearest.sort((a, b) => a - b).map((j) => link(list[j]));
-    });
-  }
+  for (const section of sections) section.articles.forEach((article, i) => article.placeIn(section.articles, i));
 
   linkTeasers(articles);
   const nav = sections.map(({ name, url, feedUrl }) => ({ name, url, feedUrl }));
