@@ -1,8 +1,9 @@
 import { hash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { LINKED_FIELDS, type Archive, type ArticleLink, type ArticlePage, type Feed, type ListPage, type Redirect, type SearchShard, type SitemapFile } from "./archive.js";
 import { LEDGER_FILE } from "./ledger.js";
+import { readLines, writeLines } from "./lines.js";
 import type { SiteMetadata } from "./site.js";
 import { outputPath, PATHS } from "./urls.js";
 
@@ -16,15 +17,14 @@ import { outputPath, PATHS } from "./urls.js";
  * index, sitemap…), so its output is the same as a full build's.
  */
 
-const MANIFEST_VERSION = 6;
+const MANIFEST_VERSION = 7;
 const MANIFEST_KIND = "build";
 
 export interface Manifest {
-  version: number;
   /** The code fingerprint: when it changes, the next build is a full one. */
   code: string;
   /** Output page URL -> fingerprint. */
-  pages: Record<string, string>;
+  pages: Map<string, string>;
   /** Every file of the output, relative to it. */
   files: string[];
 }
@@ -142,7 +142,7 @@ function fingerprintsOf(archive: Archive, shards: SearchShard[], { shared, keyOf
 /** URLs of the pages unchanged since the previous build, whose files stay as they are. */
 function unchangedPages(fingerprints: Map<string, string>, previous: Manifest): string[] {
   const unchanged: string[] = [];
-  for (const [url, fingerprint] of fingerprints) if (previous.pages[url] === fingerprint) unchanged.push(url);
+  for (const [url, fingerprint] of fingerprints) if (previous.pages.get(url) === fingerprint) unchanged.push(url);
   return unchanged;
 }
 
@@ -166,10 +166,27 @@ export function manifestPath(projectDir: string, out: string): string {
   return siteCachePath(projectDir, MANIFEST_KIND, out);
 }
 
+/**
+ * The manifest's file (see lines.ts): a first line of its version and code
+ * fingerprint, a `[url, fingerprint]` line per page, then a line per file.
+ * A large site's manifest as one JSON text was the peak of its build: at
+ * 241,000 pages the text and the object it was made from took 116 MB.
+ */
+type ManifestLine = { version: number; code: string } | [string, string] | string;
+
 export function readManifest(path: string): Manifest | undefined {
+  let manifest: Manifest | undefined;
   try {
-    const manifest = JSON.parse(readFileSync(path, "utf8")) as Manifest;
-    return manifest.version === MANIFEST_VERSION ? manifest : undefined;
+    readLines(path, (value) => {
+      const line = value as ManifestLine;
+      if (!manifest) {
+        if (typeof line !== "object" || Array.isArray(line) || line.version !== MANIFEST_VERSION) throw new Error("another version");
+        manifest = { code: line.code, pages: new Map(), files: [] };
+      } else if (Array.isArray(line)) manifest.pages.set(line[0], line[1]);
+      else if (typeof line === "string") manifest.files.push(line);
+      else throw new Error("a second head");
+    });
+    return manifest;
   } catch {
     return undefined;
   }
@@ -190,7 +207,14 @@ export function removeStale(dir: string, kind: string): void {
 export function writeManifest(path: string, code: string, fingerprints: Map<string, string>, files: string[]): void {
   mkdirSync(dirname(path), { recursive: true });
   removeStale(dirname(path), MANIFEST_KIND);
-  writeFileSync(path, JSON.stringify({ version: MANIFEST_VERSION, code, pages: Object.fromEntries(fingerprints), files } satisfies Manifest));
+  function* lines(): Generator<ManifestLine> {
+    yield { version: MANIFEST_VERSION, code };
+    yield* fingerprints;
+    yield* files;
+  }
+  // Whole or not at all: a manifest cut short by a crash would be read as one of fewer pages.
+  writeLines(`${path}.new`, lines());
+  renameSync(`${path}.new`, path);
 }
 
 export function forgetManifest(path: string): void {
