@@ -5,7 +5,7 @@ import { archiveOf, onceData, type Archive } from "./archive.js";
 import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache, type Loaded } from "./load.js";
-import { cacheDir, codeFingerprint, forgetManifest, manifestPath, parserFingerprint, photoCacheDir, planBuild, readManifest, writeManifest, type BuildPlan, type Manifest } from "./plan.js";
+import { cacheDir, codeFingerprint, forgetManifest, manifestPath, parserFingerprint, photoCacheDir, planBuild, readManifest, startManifest, type BuildPlan, type Manifest } from "./plan.js";
 import { formatLedger, ledgerPath, writeLedger } from "./ledger.js";
 import { tryLock } from "./owner.js";
 import { commitPages, guardOutput, guardReplaceable, holdOutput, OutputError, outputFor, recover, siteFiles, swapIn, type Output } from "./output.js";
@@ -101,7 +101,9 @@ async function loadParses(articlesDir: string, parses: string, parser: string, b
 
 /** What a build keeps of its archive once the runs are spooled: the archive itself is let go before the first page is written. */
 interface SpooledPlan {
-  plan: Omit<BuildPlan, "selection">;
+  plan: Omit<BuildPlan, "selection" | "fingerprints">;
+  /** Write the manifest, its pages written already, with the files of the site in place. */
+  finishManifest: (files: string[]) => void;
   /** The runs' files, for writeRuns, and how many processes write them. */
   runFiles: string[];
   writers: number;
@@ -111,11 +113,13 @@ interface SpooledPlan {
 }
 
 /** Load the archive, plan the build over it and spool its runs (see spoolRuns). */
-async function spooledPlan({ projectDir, articlesDir, ledgerFile, output, site, code, search, previousBuild, cores, options }: {
+async function spooledPlan({ projectDir, articlesDir, ledgerFile, output, manifest, site, code, search, previousBuild, cores, options }: {
   projectDir: string;
   articlesDir: string;
   ledgerFile: string;
   output: Output;
+  /** Where the build's manifest goes. */
+  manifest: string;
   site: SiteMetadata;
   code: string;
   search: boolean;
@@ -124,15 +128,17 @@ async function spooledPlan({ projectDir, articlesDir, ledgerFile, output, site, 
   options: BuildOptions;
 }): Promise<SpooledPlan> {
   const archive = await loadSaved(articlesDir, cacheDir(projectDir), parserFingerprint(projectDir), Date.now(), ledgerFile);
-  const { selection, ...plan } = planBuild(archive, site, code, { search, live: output.live, previous: previousBuild });
+  const { selection, fingerprints, ...plan } = planBuild(archive, site, code, { search, live: output.live, previous: previousBuild });
   // A full build replaces every folder of the site: one it may not is found before the work, not after.
   if (!plan.previous) guarded(() => guardReplaceable(output));
+  const finishManifest = await writing(dirname(manifest), () => startManifest(manifest, code, fingerprints));
   const writers = options.workers ?? writersFor(selection, cores);
   const runs = runsOf(selection, writers, options.pagesPerRun);
   const runFiles = await writing(output.runs, () => spoolRuns(output.runs, archive.nav, onceData(archive), runs));
   const removed = archive.redirects.filter((r) => r.to === null).length;
   return {
     plan,
+    finishManifest,
     runFiles,
     writers,
     ledger: formatLedger(archive.ledger),
@@ -205,7 +211,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const search = options.search !== false;
     const previousBuild = options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest);
     const cores = options.workers ?? availableParallelism();
-    const { plan, runFiles, writers, ledger, counts } = await spooledPlan({ projectDir, articlesDir, ledgerFile, output, site, code, search, previousBuild, cores, options });
+    const { plan, finishManifest, runFiles, writers, ledger, counts } = await spooledPlan({ projectDir, articlesDir, ledgerFile, output, manifest, site, code, search, previousBuild, cores, options });
     const { previous, kept } = plan;
     let photosMade = 0;
     const written = await writing(output.staging, async () => {
@@ -234,7 +240,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         commitPages(output, staged, removed, hold.committing);
       });
     } else await writing(output.live, () => swapIn(output, hold.committing));
-    writeManifest(manifest, code, plan.fingerprints, files);
+    finishManifest(files);
     return {
       ...counts,
       pages: written + plan.keptPages,

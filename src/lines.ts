@@ -34,9 +34,9 @@ export function eachLine(fd: number, visit: (line: string) => boolean, blockByte
 // a large archive minutes on a slow disk.
 export const WRITE_BLOCK_BYTES = 1 << 20;
 
-/** Write `values` to a new file at `path`, one JSON value a line, a block at a time. */
-export function writeLines(path: string, values: Iterable<unknown>): void {
-  const fd = openSync(path, "w");
+/** Write `values` to a new file at `path` (or after what it holds, `flags` "a"), one JSON value a line, a block at a time. */
+export function writeLines(path: string, values: Iterable<unknown>, flags: "w" | "a" = "w"): void {
+  const fd = openSync(path, flags);
   try {
     let block: string[] = [];
     let length = 0;

@@ -322,6 +322,27 @@ describe("faults of the machine while the site is written", () => {
     expect(run.status).toBe(2);
   });
 
+  it("says where it cannot keep the build's manifest before it writes a page, and keeps the site", () => {
+    const repo = freshClone("copied");
+    const cache = join(repo, "node_modules", ".cache", "news-archive");
+    mkdirSync(cache, { recursive: true });
+    const out = join(tempDir("uncached-"), "_site");
+    const build = () => spawnSync(process.execPath, ["--import", "tsx", "src/cli/build.ts", "--out", out, "--articles", articlesWith(), "--full"], { cwd: repo, encoding: "utf8" });
+    expect(build().status).toBe(0);
+    const before = fileHashes(out);
+    if (!can("make a folder read-only for the build (chattr)", () => spawnSync("chattr", ["+i", cache]).status === 0)) return;
+    try {
+      const run = build();
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`${cache}/build-[\\w-]+\\.json\\.new: (permission denied|operation not permitted) .*the previous site is unchanged`));
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(fileHashes(out)).toEqual(before);
+      expect(leftovers(out)).toEqual([]);
+    } finally {
+      spawnSync("chattr", ["-i", cache]);
+    }
+  });
+
   it("says where it cannot write when the output's folder is read-only", () => {
     const parent = tempDir("readonly-");
     if (!can("make a folder read-only for the build (chattr)", () => spawnSync("chattr", ["+i", parent]).status === 0)) return;
