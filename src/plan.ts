@@ -214,16 +214,18 @@ export function startManifest(path: string, code: string, fingerprints: Map<stri
   mkdirSync(dirname(path), { recursive: true });
   removeStale(dirname(path), MANIFEST_KIND);
   const pending = `${path}.new`;
-  function* head(): Generator<ManifestLine> {
-    yield { version: MANIFEST_VERSION, code };
-    yield* fingerprints;
-  }
-  writeLines(pending, head());
+  writeLines(pending, manifestHead(code, fingerprints));
+  // The finisher holds the file's name alone: a generator made here would keep the fingerprints with it.
   return (files) => {
     writeLines(pending, files, "a");
     // Whole or not at all: a manifest cut short by a crash would be read as one of fewer pages.
     renameSync(pending, path);
   };
+}
+
+function* manifestHead(code: string, fingerprints: Map<string, string>): Generator<ManifestLine> {
+  yield { version: MANIFEST_VERSION, code };
+  yield* fingerprints;
 }
 
 export function forgetManifest(path: string): void {
