@@ -34,25 +34,53 @@ export function eachLine(fd: number, visit: (line: string) => boolean, blockByte
 // a large archive minutes on a slow disk.
 export const WRITE_BLOCK_BYTES = 1 << 20;
 
+/** A file written one JSON value a line, a block at a time, for values made one by one and not held: see writeLines. */
+export class LineWriter {
+  readonly #fd: number;
+  // Bytes, not a list of strings: a line is garbage the moment it is copied, before a collection could move it to the
+  // old space, where a large heap keeps it until a full collection.
+  readonly #block = Buffer.allocUnsafe(WRITE_BLOCK_BYTES);
+  #used = 0;
+
+  /** A new file at `path`, or after what it holds (`flags` "a"). */
+  constructor(path: string, flags: "w" | "a" = "w") {
+    this.#fd = openSync(path, flags);
+  }
+
+  write(value: unknown): void {
+    const line = `${JSON.stringify(value)}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (this.#used + bytes > this.#block.length) this.#flush();
+    if (bytes > this.#block.length) writeAll(this.#fd, Buffer.from(line));
+    else this.#used += this.#block.write(line, this.#used);
+  }
+
+  /** Write what is left and close the file. */
+  close(): void {
+    try {
+      this.#flush();
+    } finally {
+      closeSync(this.#fd);
+    }
+  }
+
+  #flush(): void {
+    writeAll(this.#fd, this.#block.subarray(0, this.#used));
+    this.#used = 0;
+  }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+}
+
 /** Write `values` to a new file at `path` (or after what it holds, `flags` "a"), one JSON value a line, a block at a time. */
 export function writeLines(path: string, values: Iterable<unknown>, flags: "w" | "a" = "w"): void {
-  const fd = openSync(path, flags);
+  const writer = new LineWriter(path, flags);
   try {
-    let block: string[] = [];
-    let length = 0;
-    for (const value of values) {
-      const line = `${JSON.stringify(value)}\n`;
-      block.push(line);
-      length += line.length;
-      if (length >= WRITE_BLOCK_BYTES) {
-        writeSync(fd, block.join(""));
-        block = [];
-        length = 0;
-      }
-    }
-    writeSync(fd, block.join(""));
+    for (const value of values) writer.write(value);
   } finally {
-    closeSync(fd);
+    writer.close();
   }
 }
 
