@@ -5,7 +5,7 @@ import { archiveOf, onceData, type Archive } from "./archive.js";
 import { BuildError, environmentError } from "./build-error.js";
 import { ContentError } from "./diagnostics.js";
 import { ARTICLES_DIR, ParseCache, type Loaded } from "./load.js";
-import { cacheDir, codeFingerprint, forgetManifest, manifestPath, parserFingerprint, photoCacheDir, planBuild, readManifest, startManifest, type BuildPlan, type Manifest } from "./plan.js";
+import { cacheDir, codeFingerprint, forgetManifest, manifestPath, parserFingerprint, PendingManifest, photoCacheDir, planBuild, readManifest, type BuildPlan, type Manifest } from "./plan.js";
 import { formatLedger, ledgerPath, writeLedger } from "./ledger.js";
 import { tryLock } from "./owner.js";
 import { commitPages, guardOutput, guardReplaceable, holdOutput, OutputError, outputFor, recover, siteFiles, swapIn, type Output } from "./output.js";
@@ -101,9 +101,9 @@ async function loadParses(articlesDir: string, parses: string, parser: string, b
 
 /** What a build keeps of its archive once the runs are spooled: the archive itself is let go before the first page is written. */
 interface SpooledPlan {
-  plan: Omit<BuildPlan, "selection" | "fingerprints">;
-  /** Write the manifest, its pages written already, with the files of the site in place. */
-  finishManifest: (files: string[]) => void;
+  plan: Omit<BuildPlan, "selection">;
+  /** The manifest, its pages written already, to finish with the files of the site in place. */
+  manifest: PendingManifest;
   /** The runs' files, for writeRuns, and how many processes write them. */
   runFiles: string[];
   writers: number;
@@ -128,17 +128,26 @@ async function spooledPlan({ projectDir, articlesDir, ledgerFile, output, manife
   options: BuildOptions;
 }): Promise<SpooledPlan> {
   const archive = await loadSaved(articlesDir, cacheDir(projectDir), parserFingerprint(projectDir), Date.now(), ledgerFile);
-  const { selection, fingerprints, ...plan } = planBuild(archive, site, code, { search, live: output.live, previous: previousBuild });
   // A full build replaces every folder of the site: one it may not is found before the work, not after.
-  if (!plan.previous) guarded(() => guardReplaceable(output));
-  const finishManifest = await writing(dirname(manifest), () => startManifest(manifest, code, fingerprints));
+  const guardWhole = () => guarded(() => guardReplaceable(output));
+  if (!previousBuild) guardWhole();
+  const pending = await writing(dirname(manifest), () => new PendingManifest(manifest, code));
+  const { selection, ...plan } = await writing(dirname(manifest), () => {
+    try {
+      return planBuild(archive, site, code, { search, live: output.live, previous: previousBuild, record: pending.page });
+    } finally {
+      pending.closePages();
+    }
+  });
+  // An incremental build that found nothing to keep is a full one.
+  if (previousBuild && !plan.previous) guardWhole();
   const writers = options.workers ?? writersFor(selection, cores);
   const runs = runsOf(selection, writers, options.pagesPerRun);
   const runFiles = await writing(output.runs, () => spoolRuns(output.runs, archive.nav, onceData(archive), runs));
   const removed = archive.redirects.filter((r) => r.to === null).length;
   return {
     plan,
-    finishManifest,
+    manifest: pending,
     runFiles,
     writers,
     ledger: formatLedger(archive.ledger),
@@ -209,9 +218,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const { mixed } = recover(output);
     const code = codeFingerprint(projectDir);
     const search = options.search !== false;
-    const previousBuild = options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest);
+    const previousBuild = options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest, code);
     const cores = options.workers ?? availableParallelism();
-    const { plan, finishManifest, runFiles, writers, ledger, counts } = await spooledPlan({ projectDir, articlesDir, ledgerFile, output, manifest, site, code, search, previousBuild, cores, options });
+    const { plan, manifest: pending, runFiles, writers, ledger, counts } = await spooledPlan({ projectDir, articlesDir, ledgerFile, output, manifest, site, code, search, previousBuild, cores, options });
     const { previous, kept } = plan;
     let photosMade = 0;
     const written = await writing(output.staging, async () => {
@@ -240,7 +249,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         commitPages(output, staged, removed, hold.committing);
       });
     } else await writing(output.live, () => swapIn(output, hold.committing));
-    finishManifest(files);
+    pending.finish(files);
     return {
       ...counts,
       pages: written + plan.keptPages,

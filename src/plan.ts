@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { dirname, join, resolve, sep } from "node:path";
 import { LINKED_FIELDS, type Archive, type ArticleLink, type ArticlePage, type Feed, type ListPage, type Redirect, type SearchShard, type SitemapFile } from "./archive.js";
 import { LEDGER_FILE } from "./ledger.js";
-import { readLines, writeLines } from "./lines.js";
+import { LineWriter, readLines, writeLines } from "./lines.js";
 import type { SiteMetadata } from "./site.js";
 import { outputPath, PATHS } from "./urls.js";
 
@@ -20,9 +20,8 @@ import { outputPath, PATHS } from "./urls.js";
 const MANIFEST_VERSION = 7;
 const MANIFEST_KIND = "build";
 
+/** What a build of this code (see readManifest) left. */
 export interface Manifest {
-  /** The code fingerprint: when it changes, the next build is a full one. */
-  code: string;
   /** Output page URL -> fingerprint. */
   pages: Map<string, string>;
   /** Every file of the output, relative to it. */
@@ -104,9 +103,10 @@ function fingerprintInputs(archive: Archive, site: SiteMetadata, code: string): 
 }
 
 /**
- * The fingerprint of every page, search index and photo folder, in one map
- * made in place (at 200,000 articles, copying maps of them into one cost the
- * plan 100 MB at its peak). An article page is its own key and those of the
+ * The fingerprint of every page, search index and photo folder, one by one:
+ * the plan keeps none of them (at 241,000 pages a map of them was 20 MB of
+ * the plan's peak), it compares each with the previous build's and hands it
+ * to the manifest. An article page is its own key and those of the
  * articles it links to, a list page or feed the keys of the articles it
  * lists, a redirect its target.
  *
@@ -117,33 +117,24 @@ function fingerprintInputs(archive: Archive, site: SiteMetadata, code: string): 
  * theirs. A photo's folder of renditions is its content hash, which names
  * the folder.
  */
-function fingerprintsOf(archive: Archive, shards: SearchShard[], { shared, keyOf }: FingerprintInputs): Map<string, string> {
+function* fingerprintsOf(archive: Archive, shards: SearchShard[], { shared, keyOf }: FingerprintInputs): Generator<[string, string]> {
   const keyOfLink = (link: string | ArticleLink | null) => (link === null ? "" : keyOf(typeof link === "string" ? link : link.url));
-  const fingerprints = new Map<string, string>();
   for (const article of archive.articles) {
     const linked = LINKED_FIELDS.map((field) => {
       const value = article[field];
       return Array.isArray(value) ? value.map(keyOfLink).join(" ") : keyOfLink(value);
     });
-    fingerprints.set(article.url, sha([shared, article.contentKey, ...linked]));
+    yield [article.url, sha([shared, article.contentKey, ...linked])];
   }
   for (const pages of [archive.listPages, archive.feeds]) {
     for (const page of pages) {
       const { articles, ...rest } = page;
-      fingerprints.set(page.url, sha([shared, JSON.stringify(rest), ...articles.map((listed) => keyOf(listed.url))]));
+      yield [page.url, sha([shared, JSON.stringify(rest), ...articles.map((listed) => keyOf(listed.url))])];
     }
   }
-  for (const redirect of archive.redirects) fingerprints.set(redirect.url, sha([shared, JSON.stringify(redirect)]));
-  for (const shard of shards) fingerprints.set(shard.url, sha([shared, ...shard.articles.flatMap((url) => [url, keyOf(url)])]));
-  for (const photo of archive.photos) fingerprints.set(photo.url, photo.hash);
-  return fingerprints;
-}
-
-/** URLs of the pages unchanged since the previous build, whose files stay as they are. */
-function unchangedPages(fingerprints: Map<string, string>, previous: Manifest): string[] {
-  const unchanged: string[] = [];
-  for (const [url, fingerprint] of fingerprints) if (previous.pages.get(url) === fingerprint) unchanged.push(url);
-  return unchanged;
+  for (const redirect of archive.redirects) yield [redirect.url, sha([shared, JSON.stringify(redirect)])];
+  for (const shard of shards) yield [shard.url, sha([shared, ...shard.articles.flatMap((url) => [url, keyOf(url)])])];
+  for (const photo of archive.photos) yield [photo.url, photo.hash];
 }
 
 /** Where the project keeps what builds remember, apart from the site. */
@@ -174,14 +165,15 @@ export function manifestPath(projectDir: string, out: string): string {
  */
 type ManifestLine = { version: number; code: string } | [string, string] | string;
 
-export function readManifest(path: string): Manifest | undefined {
+/** The manifest at `path` of a build by this code; none when another wrote it, since changed code or templates may change any file, or stop writing one. */
+export function readManifest(path: string, code: string): Manifest | undefined {
   let manifest: Manifest | undefined;
   try {
     readLines(path, (value) => {
       const line = value as ManifestLine;
       if (!manifest) {
-        if (typeof line !== "object" || Array.isArray(line) || line.version !== MANIFEST_VERSION) throw new Error("another version");
-        manifest = { code: line.code, pages: new Map(), files: [] };
+        if (typeof line !== "object" || Array.isArray(line) || line.version !== MANIFEST_VERSION || line.code !== code) throw new Error("another build");
+        manifest = { pages: new Map(), files: [] };
       } else if (Array.isArray(line)) manifest.pages.set(line[0], line[1]);
       else if (typeof line === "string") manifest.files.push(line);
       else throw new Error("a second head");
@@ -205,27 +197,36 @@ export function removeStale(dir: string, kind: string): void {
 }
 
 /**
- * Write a manifest in two steps: its pages now, while the plan holds their
- * fingerprints, which a large site's build then lets go before its runs
- * (at 241,000 pages they were 44 MB beside every run), and its files once
- * the site is in place, when the manifest takes its place whole.
+ * A manifest written in two steps: its pages as the plan makes their
+ * fingerprints, and its files once the site is in place, when the manifest
+ * takes its place whole (one cut short by a crash would be read as one of
+ * fewer pages).
  */
-export function startManifest(path: string, code: string, fingerprints: Map<string, string>): (files: string[]) => void {
-  mkdirSync(dirname(path), { recursive: true });
-  removeStale(dirname(path), MANIFEST_KIND);
-  const pending = `${path}.new`;
-  writeLines(pending, manifestHead(code, fingerprints));
-  // The finisher holds the file's name alone: a generator made here would keep the fingerprints with it.
-  return (files) => {
-    writeLines(pending, files, "a");
-    // Whole or not at all: a manifest cut short by a crash would be read as one of fewer pages.
-    renameSync(pending, path);
-  };
-}
+export class PendingManifest {
+  readonly #path: string;
+  readonly #pending: string;
+  readonly #lines: LineWriter;
 
-function* manifestHead(code: string, fingerprints: Map<string, string>): Generator<ManifestLine> {
-  yield { version: MANIFEST_VERSION, code };
-  yield* fingerprints;
+  constructor(path: string, code: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    removeStale(dirname(path), MANIFEST_KIND);
+    this.#path = path;
+    this.#pending = `${path}.new`;
+    this.#lines = new LineWriter(this.#pending);
+    this.#lines.write({ version: MANIFEST_VERSION, code } satisfies ManifestLine);
+  }
+
+  readonly page = (url: string, fingerprint: string): void => this.#lines.write([url, fingerprint] satisfies ManifestLine);
+
+  /** The pages are all written: the file is closed until the site is in place. */
+  closePages(): void {
+    this.#lines.close();
+  }
+
+  finish(files: string[]): void {
+    writeLines(this.#pending, files, "a");
+    renameSync(this.#pending, this.#path);
+  }
 }
 
 export function forgetManifest(path: string): void {
@@ -322,8 +323,6 @@ function filesUnder(sorted: string[], prefix: string): string[] {
 
 /** What a build writes, and what it leaves as the previous build wrote it. */
 export interface BuildPlan {
-  /** The fingerprint of every page, search index and photo folder, for the manifest the build leaves. */
-  fingerprints: Map<string, string>;
   /** How many of the article and list pages, feeds and redirects stay as they are. */
   keptPages: number;
   /** The previous build's manifest, when this build writes only what changed; otherwise it writes everything. */
@@ -338,16 +337,24 @@ export interface BuildPlan {
 }
 
 /**
- * Plan a build over the live site: everything when told (`full`), when
- * there is no previous build or its code differs, otherwise only the pages,
- * indexes and photos whose fingerprint changed or whose files are missing
- * from the live site (deleted by hand).
+ * Plan a build over the live site: everything when there is no previous
+ * build of this code (see readManifest), otherwise only the pages, indexes
+ * and photos whose fingerprint changed or whose files are missing from the
+ * live site (deleted by hand). Each fingerprint goes to `record`, the
+ * manifest's, as it is made.
  */
-export function planBuild(archive: Archive, site: SiteMetadata, code: string, { search, live, previous }: { search: boolean; live: string; previous: Manifest | undefined }): BuildPlan {
+export function planBuild(
+  archive: Archive,
+  site: SiteMetadata,
+  code: string,
+  { search, live, previous, record }: { search: boolean; live: string; previous: Manifest | undefined; record?: (url: string, fingerprint: string) => void },
+): BuildPlan {
   const shards = search ? archive.searchShards : [];
-  const fingerprints = fingerprintsOf(archive, shards, fingerprintInputs(archive, site, code));
-  // Changed code or templates may change any file, or stop writing one: then everything is written anew.
-  const unchanged = previous?.code === code ? unchangedPages(fingerprints, previous) : [];
+  const unchanged: string[] = [];
+  for (const [url, fingerprint] of fingerprintsOf(archive, shards, fingerprintInputs(archive, site, code))) {
+    record?.(url, fingerprint);
+    if (previous?.pages.get(url) === fingerprint) unchanged.push(url);
+  }
   const folders = new Set([...shards, ...archive.photos].map((item) => item.url));
   const kept = new Map<string, string[]>();
   let keptPages = 0;
@@ -360,7 +367,6 @@ export function planBuild(archive: Archive, site: SiteMetadata, code: string, { 
   }
   const changed = <T extends { url: string }>(items: T[]) => items.filter((item) => !kept.has(item.url));
   return {
-    fingerprints,
     keptPages,
     previous: kept.size > 0 ? previous : undefined,
     kept,
