@@ -103,7 +103,7 @@ async function loadParses(articlesDir: string, parses: string, parser: string, b
 interface SpooledPlan {
   plan: Omit<BuildPlan, "selection">;
   /** The manifest, its pages written already, to finish with the files of the site in place. */
-  manifest: PendingManifest;
+  pendingManifest: PendingManifest;
   /** The runs' files, for writeRuns, and how many processes write them. */
   runFiles: string[];
   writers: number;
@@ -147,7 +147,7 @@ async function spooledPlan({ projectDir, articlesDir, ledgerFile, output, manife
   const removed = archive.redirects.filter((r) => r.to === null).length;
   return {
     plan,
-    manifest: pending,
+    pendingManifest: pending,
     runFiles,
     writers,
     ledger: formatLedger(archive.ledger),
@@ -220,7 +220,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     const search = options.search !== false;
     const previousBuild = options.full || mixed || !existsSync(output.live) ? undefined : readManifest(manifest, code);
     const cores = options.workers ?? availableParallelism();
-    const { plan, manifest: pending, runFiles, writers, ledger, counts } = await spooledPlan({ projectDir, articlesDir, ledgerFile, output, manifest, site, code, search, previousBuild, cores, options });
+    const { plan, pendingManifest, runFiles, writers, ledger, counts } = await spooledPlan({ projectDir, articlesDir, ledgerFile, output, manifest, site, code, search, previousBuild, cores, options });
     const { previous, kept } = plan;
     let photosMade = 0;
     const written = await writing(output.staging, async () => {
@@ -249,7 +249,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
         commitPages(output, staged, removed, hold.committing);
       });
     } else await writing(output.live, () => swapIn(output, hold.committing));
-    pending.finish(files);
+    pendingManifest.finish(files);
     return {
       ...counts,
       pages: written + plan.keptPages,
