@@ -629,9 +629,9 @@ function redirectsOf(articles: Article[], ledger: Ledger): { redirects: Redirect
   const moved: [string, string][] = [];
   let own = articles.length;
   for (const entry of next) if (own-- <= 0) moved.push(entry);
-  const targets = new Map<string, Article>();
-  const wanted = new Set(moved.map(([, id]) => id));
-  for (const article of articles) if (wanted.has(article.id)) targets.set(article.id, article);
+  // The articles the redirects go to, by id; a removed article's id keeps none.
+  const targets = new Map<string, Article | undefined>(moved.map(([, id]) => [id, undefined]));
+  for (const article of articles) if (targets.has(article.id)) targets.set(article.id, article);
   const redirects: Redirect[] = moved.map(([url, id]) => {
     const article = targets.get(id);
     return { url, id, to: article ? link(article) : null };
