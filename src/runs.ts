@@ -1,4 +1,3 @@
-import Eleventy from "@11ty/eleventy";
 import { fork } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -7,7 +6,6 @@ import { runInNewContext } from "node:vm";
 import { pageData, type ArticlePage, type ListPage, type NavSection, type OnceData } from "./archive.js";
 import { BuildError, describeError, environmentError, findCause } from "./build-error.js";
 import type { RunSource } from "./eleventy/archive-plugin.js";
-import { configureSite } from "./eleventy/site-config.js";
 import { readLines, writeLines } from "./lines.js";
 import { inRuns, type RenderSelection } from "./plan.js";
 
@@ -52,6 +50,8 @@ export function garbageCollector(): () => void {
 
 /** One Eleventy run writing the selected pages into `out`; returns how many it wrote. */
 export async function writePages(projectDir: string, out: string, run: RunSource): Promise<number> {
+  // Loaded when the first run starts: beside a large archive's model, which the build lets go before then, Eleventy's modules would be 36 MB more of the build's peak.
+  const [{ default: Eleventy }, { configureSite }] = await Promise.all([import("@11ty/eleventy"), import("./eleventy/site-config.js")]);
   const eleventy = new Eleventy(join(projectDir, "content"), out, {
     configPath: false,
     config: (eleventyConfig) => configureSite(eleventyConfig, run),
