@@ -10,7 +10,7 @@ import { createMarkdown } from "../src/markdown.js";
 import { siteMetadata } from "../src/site.js";
 import { STAMP_FILE } from "../src/stamp.js";
 import { outputPath, SITEMAP_URL } from "../src/urls.js";
-import { articlesWith, buildSite, PROJECT, readPage, runCli, SEED_FILES, seedText, tempDir, type BuildRun } from "./helpers.js";
+import { articlesWith, buildSite, literal, PROJECT, readPage, runCli, SEED_FILES, seedText, tempDir, type BuildRun } from "./helpers.js";
 
 const archive = loadArchive(join(PROJECT, ARTICLES_DIR));
 const SITE_URL = siteMetadata({}).url;
@@ -202,7 +202,7 @@ describe("npm run check", () => {
     faults.find((f) => f.name.includes("month archive"))!.plant(dir);
     const run = check(dir);
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`^${article.monthUrl}\\n  listed +expected a page of the month archive \\(1 page\\(s\\)\\) to list ${article.url}`, "m"));
+    expect(run.stdout).toMatch(new RegExp(`^${literal(article.monthUrl)}\\n  listed +expected a page of the month archive \\(1 page\\(s\\)\\) to list ${literal(article.url)}`, "m"));
     expect(run.stdout).toMatch(/^✖ 1 problem on 1 page \(listed: 1\)/m);
   });
 

@@ -5,7 +5,7 @@ import { loadArchive, type Article } from "../src/archive.js";
 import type { CheckResult } from "../src/check/index.js";
 import { LEDGER_FILE, ledgerPath } from "../src/ledger.js";
 import { PATHS } from "../src/urls.js";
-import { articlesWith, buildSite, elementsByTag, fileHashes, freshClone, hrefsIn, pageDocument, rawExport, readPage, runCli, sh, tempDir, textOf } from "./helpers.js";
+import { articlesWith, buildSite, elementsByTag, fileHashes, freshClone, hrefsIn, literal, pageDocument, rawExport, readPage, runCli, sh, tempDir, textOf } from "./helpers.js";
 
 const CORRECTED = "003_0888aff46d256542";
 const DELETED = "004_648e72c0b8165bae";
@@ -66,7 +66,7 @@ describe("corrections keep every published URL working", () => {
     const file = join(articles, `${CORRECTED}.txt`);
     const original = readFileSync(file, "utf8");
     const out = join(tempDir("corrections-"), "_site");
-    expect(built(buildSite(articles, {}, out))).toMatch(new RegExp(`New article URLs recorded in .*${LEDGER_FILE}`));
+    expect(built(buildSite(articles, {}, out))).toMatch(new RegExp(`New article URLs recorded in .*${literal(LEDGER_FILE)}`));
     const before = article(articles, CORRECTED);
     const entryBefore = feedEntries(readPage(out, PATHS.feed)).find((e) => e.link.endsWith(before.url))!;
     expect(entryBefore.id).toBe(`tag:archive.example.org,2026-12-01:${CORRECTED}`);
@@ -171,7 +171,7 @@ describe("corrections keep every published URL working", () => {
     writeFileSync(join(articles, "2024", `${CORRECTED}.txt`), rawExport({ section: "Harbin Today", headline: "A story filed twice", date: "2024-01-02", paragraphs: ["Text."] }));
     const twice = buildSite(articles, {}, out);
     expect(twice.status).toBe(1);
-    expect(twice.stderr).toMatch(new RegExp(`2024/${CORRECTED}\\.txt:\\d+: expected a unique article id, found ${CORRECTED}, also the id of .*/${CORRECTED}\\.txt`));
+    expect(twice.stderr).toMatch(new RegExp(`2024/${literal(CORRECTED)}\\.txt:\\d+: expected a unique article id, found ${literal(CORRECTED)}, also the id of .*/${literal(CORRECTED)}\\.txt`));
     rmSync(join(articles, "2024"), { recursive: true });
 
     retitle(join(articles, `${CORRECTED}.txt`), "Harbin pursues high-quality growth");
@@ -181,7 +181,7 @@ describe("corrections keep every published URL working", () => {
     writeFileSync(join(articles, "newcomer.txt"), rawExport({ section: "Biz updates", headline: old.headline, date: old.date, paragraphs: ["Another story."] }));
     const taken = buildSite(articles, {}, out);
     expect(taken.status).toBe(1);
-    expect(taken.stderr).toMatch(new RegExp(`newcomer\\.txt:\\d+: expected a URL no other article has published, found ${old.url}, which .*${LEDGER_FILE}:\\d+ keeps for .*${CORRECTED}\\.txt`));
+    expect(taken.stderr).toMatch(new RegExp(`newcomer\\.txt:\\d+: expected a URL no other article has published, found ${literal(old.url)}, which .*${literal(LEDGER_FILE)}:\\d+ keeps for .*${literal(CORRECTED)}\\.txt`));
     expect(fileHashes(out)).toEqual(afterCorrection);
     expect(afterCorrection).not.toEqual(before);
   });
@@ -249,7 +249,7 @@ describe("corrections keep every published URL working", () => {
     writeFileSync(ledger, "# comment\n/2021/08/04/a/\t003_0888aff46d256542\n<<<<<<< HEAD\n");
     const run = buildSite(articles, {}, join(tempDir("corrections-"), "_site"));
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`${LEDGER_FILE}:3: expected a line "URL<TAB>article id", found "<<<<<<< HEAD" \\(a merge conflict marker`));
+    expect(run.stderr).toMatch(new RegExp(`${literal(LEDGER_FILE)}:3: expected a line "URL<TAB>article id", found "<<<<<<< HEAD" \\(a merge conflict marker`));
     // Mended, the line stands: its URL redirects to the article it names.
     writeFileSync(ledger, "# comment\n/2021/08/04/a/\t003_0888aff46d256542\n");
     const out = join(tempDir("corrections-"), "_site");

@@ -101,6 +101,11 @@ export function buildSite(articlesDir?: string, env: Record<string, string> = {}
   return { out, status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
+/** `text` in a regular expression, matched as it is: file names, paths and URLs hold dots. */
+export function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** The HTML (or other text) a built site serves at a URL path. */
 export function readPage(out: string, url: string): string {
   return readFileSync(join(out, outputPath(url)), "utf8");

@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { currentOwner } from "../src/owner.js";
 import { STAMP_FILE } from "../src/stamp.js";
-import { articlesWith, buildSite, can, fileHashes, freshClone, isRoot, PROJECT, rawExport, readPage, runCli, sh, tempDir } from "./helpers.js";
+import { articlesWith, buildSite, can, fileHashes, freshClone, isRoot, literal, PROJECT, rawExport, readPage, runCli, sh, tempDir } from "./helpers.js";
 
 /**
  * The operator's mistakes and the machine's faults: what is dropped into
@@ -45,7 +45,7 @@ describe("content is never code", () => {
     expect(existsSync(proof)).toBe(false);
     expect(existsSync(join(repo, "_site"))).toBe(false);
     expect(build.status).toBe(1);
-    for (const name of Object.keys(dropped)) expect(build.stderr).toMatch(new RegExp(`^content/articles/${name.replace(/\./g, "\\.")}:1: expected an article file \\(a \\.txt export or a \\.md record\\)`, "m"));
+    for (const name of Object.keys(dropped)) expect(build.stderr).toMatch(new RegExp(`^content/articles/${literal(name)}:1: expected an article file \\(a \\.txt export or a \\.md record\\)`, "m"));
     // With the files gone, the archive builds, and nothing they asked for is published.
     for (const name of Object.keys(dropped)) rmSync(join(repo, "content/articles", name));
     expect(sh(repo, "npm run build").status).toBe(0);
@@ -334,7 +334,7 @@ describe("faults of the machine while the site is written", () => {
     try {
       const run = build();
       expect(run.status, run.stderr).toBe(2);
-      expect(run.stderr).toMatch(new RegExp(`${cache}/build-[\\w-]+\\.json\\.new: (permission denied|operation not permitted) .*the previous site is unchanged`));
+      expect(run.stderr).toMatch(new RegExp(`${literal(cache)}/build-[\\w-]+\\.json\\.new: (permission denied|operation not permitted) .*the previous site is unchanged`));
       expect(run.stderr).not.toMatch(/\n\s+at /);
       expect(fileHashes(out)).toEqual(before);
       expect(leftovers(out)).toEqual([]);

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadArchive, type Archive, type Article } from "../src/archive.js";
 import type { CheckResult } from "../src/check/index.js";
 import { PATHS } from "../src/urls.js";
-import { articlesWith, buildSite, elementsByTag, fileHashes, pageDocument, rawExport, readPage, runCli, tempDir, textOf, type BuildRun } from "./helpers.js";
+import { articlesWith, buildSite, elementsByTag, fileHashes, literal, pageDocument, rawExport, readPage, runCli, tempDir, textOf, type BuildRun } from "./helpers.js";
 
 const PHOTO_SEED = "002_911a0816af94599d";
 const ORIGIN = "https://archive.example.org";
@@ -149,7 +149,7 @@ describe("a photo beside seed 002", () => {
     const enclosure = /<link rel="enclosure" type="image\/jpeg" href="([^"]+)"\/>/.exec(entry)![1];
     expect(existsSync(join(out, enclosure.slice(ORIGIN.length)))).toBe(true);
     const content = /<content type="html">([\s\S]*)<\/content>/.exec(entry)![1];
-    expect(content).toMatch(new RegExp(`^&lt;figure&gt;&lt;img src=&quot;${ORIGIN}/img/`));
+    expect(content).toMatch(new RegExp(`^&lt;figure&gt;&lt;img src=&quot;${literal(ORIGIN)}/img/`));
     expect(content).toContain("settlement service center. CHINA DAILY&lt;/figcaption&gt;");
   });
 

@@ -13,6 +13,7 @@ import {
   buildSite,
   elementsByTag,
   fileHashes,
+  literal,
   pageDocument,
   runCli,
   seedText,
@@ -79,7 +80,7 @@ describe("npm run records on bad input", () => {
     const both = articlesWith({ [recordName(seed)]: readFileSync(join(records, recordName(seed))) }, true);
     const { out, run } = writeRecords(both);
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toMatch(new RegExp(`^\\S*${seed}:1: expected one article file per record name, found \\S*${recordName(seed)} also written as ${recordName(seed)}$`));
+    expect(run.stderr.trim()).toMatch(new RegExp(`^\\S*${literal(seed)}:1: expected one article file per record name, found \\S*${literal(recordName(seed))} also written as ${literal(recordName(seed))}$`));
     expect(existsSync(out)).toBe(false);
   });
 
