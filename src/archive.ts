@@ -165,10 +165,25 @@ export function pageData(article: ArticlePage): ArticlePage {
   return data as ArticlePage;
 }
 
+/** What a list shows of an article, as plain data. */
+function listed({ url, headline, date, section, sectionUrl, summary, photo }: ArticleSummary): ArticleSummary {
+  return { url, headline, date, section, sectionUrl, summary, photo };
+}
+
+/** A list page as plain data, as its page sees it: of each article, what the list shows. */
+export function listPageData(page: ListPage): ListPage {
+  return { ...page, articles: page.articles.map(listed) };
+}
+
 /** The fields of an article that come from other articles, each naming them by URL: the only ones that change while its file does not. */
 export const LINKED_FIELDS = ["teaserUrl", "older", "newer", "moreFromSection"] as const satisfies readonly (keyof Article)[];
 
-/** What a list of articles shows of each: list pages hold only this, so a change elsewhere in an article leaves them as they are. */
+/**
+ * What a list of articles shows of each. The site model's lists hold the
+ * articles themselves (an object a listing was 31 MB of heap at 200,000 articles);
+ * the pages see only this (see listPageData), so a change elsewhere in an
+ * article leaves them as they are.
+ */
 export interface ArticleSummary {
   url: string;
   headline: string;
@@ -376,56 +391,18 @@ export interface OnceData {
 }
 
 export function onceData({ front, years, sitemap, redirects, searchShards }: Archive): OnceData {
-  return { front, years, sitemap: sitemap.whole, sitemapParts: sitemap.parts.map((part) => part.url), redirects, searchIndexes: searchShards.map((shard) => shard.url) };
+  const shown: FrontPage = {
+    lead: front.lead && listed(front.lead),
+    latest: front.latest.map(listed),
+    sections: front.sections.map((section) => ({ ...section, articles: section.articles.map(listed) })),
+  };
+  return { front: shown, years, sitemap: sitemap.whole, sitemapParts: sitemap.parts.map((part) => part.url), redirects, searchIndexes: searchShards.map((shard) => shard.url) };
 }
 
 /** Newest first; same-day articles by headline, then file, so the order never depends on the file system. */
 function newestFirst(a: SourcedRecord, b: SourcedRecord): number {
   return compareText(b.record.date, a.record.date) || compareText(a.record.headline, b.record.headline) || compareText(a.file, b.file);
 }
-
-/** `make` once per article: an article is listed on four pages or more, and one object serves them all. */
-function perArticle<T>(make: (article: Article) => T): (article: Article) => T {
-  const made = new WeakMap<Article, T>();
-  return (article) => {
-    let value = made.get(article);
-    if (value === undefined) made.set(article, (value = make(article)));
-    return value;
-  };
-}
-
-/** What lists show of an article, its summary read when a page shows it, as the article's own is. */
-class Listing implements ArticleSummary {
-  readonly url: string;
-  readonly headline: string;
-  readonly date: string;
-  readonly section: string;
-  readonly sectionUrl: string;
-  readonly photo: Photo | null;
-  readonly #article: Article;
-
-  constructor(article: Article) {
-    this.url = article.url;
-    this.headline = article.headline;
-    this.date = article.date;
-    this.section = article.section;
-    this.sectionUrl = article.sectionUrl;
-    this.photo = article.photo;
-    this.#article = article;
-  }
-
-  get summary(): string {
-    return this.#article.summary;
-  }
-
-  /** As a run's file holds it: plain data, summary and all. */
-  toJSON(): ArticleSummary {
-    const { url, headline, date, section, sectionUrl, summary, photo } = this;
-    return { url, headline, date, section, sectionUrl, summary, photo };
-  }
-}
-
-const summarise = perArticle((article): ArticleSummary => new Listing(article));
 
 /** The front page as a newspaper's: the newest story leads, the next ones follow, then each section's newest in a block of its own. */
 export interface FrontPage {
@@ -437,13 +414,13 @@ export interface FrontPage {
 function frontPage(articles: Article[], sections: Section[]): FrontPage {
   const lead = articles[0];
   return {
-    lead: lead ? summarise(lead) : null,
-    latest: articles.slice(1, 1 + FRONT_LATEST).map(summarise),
+    lead: lead ?? null,
+    latest: articles.slice(1, 1 + FRONT_LATEST),
     sections: sections.map((section) => ({
       name: section.name,
       url: section.url,
       count: section.articles.length,
-      articles: section.articles.filter((article) => article !== lead).slice(0, FRONT_SECTION_SIZE).map(summarise),
+      articles: section.articles.filter((article) => article !== lead).slice(0, FRONT_SECTION_SIZE),
     })),
   };
 }
@@ -502,11 +479,10 @@ function linkTeasers(articles: Article[]): void {
  * the newest numbered one, not every page of a long list.
  */
 function pagesOf(kind: ListPage["kind"], articles: Article[], base: string, title: string, describe: (pageNote: string) => string, extra: Pick<ListPage, "section" | "crumbs">): ListPage[] {
-  const summaries = articles.map(summarise);
-  const older = summaries.slice(PAGE_SIZE);
+  const older = articles.slice(PAGE_SIZE);
   const blocks = Math.ceil(older.length / PAGE_SIZE);
   // Newest first: the first page, then the blocks of PAGE_SIZE counted from the oldest, newest block first.
-  const lists = [summaries.slice(0, PAGE_SIZE)];
+  const lists: ArticleSummary[][] = [articles.slice(0, PAGE_SIZE)];
   for (let b = blocks - 1; b >= 0; b--) lists.push(older.slice(Math.max(0, older.length - (b + 1) * PAGE_SIZE), older.length - b * PAGE_SIZE));
   const numberOf = (i: number) => (i === 0 ? 1 : lists.length - i + 1);
   const urlOf = (i: number) => listPageUrl(base, numberOf(i));

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { pageData, type ArticlePage, type ListPage, type NavSection, type OnceData } from "./archive.js";
+import { listPageData, pageData, type ArticlePage, type ListPage, type NavSection, type OnceData } from "./archive.js";
 import { BuildError, describeError, environmentError, findCause } from "./build-error.js";
 import type { RunSource } from "./eleventy/archive-plugin.js";
 import { readLines, writeLines } from "./lines.js";
@@ -110,7 +110,7 @@ type RunLine = RunSource | { article: ArticlePage } | { listPage: ListPage };
 function* runLines(nav: NavSection[], once: OnceData | null, { articles, listPages, feeds, ...rest }: RenderSelection): Generator<RunLine> {
   yield { nav, once, selection: { ...rest, feeds: feeds.map((feed) => ({ ...feed, articles: feed.articles.map(pageData) })), articles: [], listPages: [] } };
   for (const article of articles) yield { article: pageData(article) };
-  for (const listPage of listPages) yield { listPage };
+  for (const listPage of listPages) yield { listPage: listPageData(listPage) };
 }
 
 /** A run read back, its file gone: each run is written once. */

@@ -1,5 +1,5 @@
 import type UserConfig from "@11ty/eleventy/UserConfig";
-import { loadArchive, onceData, type NavSection, type OnceData } from "../archive.js";
+import { listPageData, loadArchive, onceData, type NavSection, type OnceData } from "../archive.js";
 import { ParseCache } from "../load.js";
 import { writePhotos } from "../photos.js";
 import { cacheDir, everything, parserFingerprint, photoCacheDir, renderData, type RenderSelection } from "../plan.js";
@@ -49,7 +49,7 @@ export function archivePlugin(eleventyConfig: UserConfig, source: ArchiveSource)
     const loaded = () => loadArchive(source.articlesDir, { cache });
     run = () => {
       const archive = loaded();
-      return { once: onceData(archive), nav: archive.nav, selection: everything(archive) };
+      return { once: onceData(archive), nav: archive.nav, selection: { ...everything(archive), listPages: archive.listPages.map(listPageData) } };
     };
     // The build makes the photos and the search index itself, after its runs; a plain Eleventy run does it here.
     eleventyConfig.on("eleventy.after", async ({ directories }: { directories: { output: string } }) => {
