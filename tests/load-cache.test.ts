@@ -105,6 +105,35 @@ describe("the saved parses", () => {
     expect(plain(second.load(articles))).toEqual(plain(parsed));
   });
 
+  it("give a later process the metadata of each file, which it trusts: a file that has it is not read again", async () => {
+    const articles = articlesWith();
+    // Files changed in the 2 s before a load are read again by the next.
+    await sleep(2100);
+    const cache = tempDir("parses-");
+    const first = freshLoader();
+    first.load(articles);
+    first.save(cache, "code A");
+    // An edit the saved metadata is then made to match, as a file system whose times did not change would have it.
+    const path = resolve(articles, SEED_FILES[0]);
+    writeFileSync(path, readFileSync(path, "utf8").replace(/Harbin/g, "Hxrbin"));
+    const { size, mtimeMs, ctimeMs, ino } = statSync(path);
+    const index = readFileSync(join(cache, "files.json"), "utf8").trimEnd().split("\n");
+    const matched = index.map((line) => {
+      const entry = JSON.parse(line);
+      return Array.isArray(entry) && entry[0] === path ? JSON.stringify([path, { ...entry[1], size, mtimeMs, ctimeMs, ino }]) : line;
+    });
+    expect(matched).not.toEqual(index);
+    writeFileSync(join(cache, "files.json"), `${matched.join("\n")}\n`);
+
+    const bodyOf = (loader: ParseCache) => loader.load(articles).records.find((item) => item.file.endsWith(SEED_FILES[0]))!.record.body;
+    const trusting = freshLoader();
+    trusting.restore(cache, "code A");
+    expect(bodyOf(trusting)).not.toContain("Hxrbin");
+    const other = freshLoader();
+    other.restore(cache, "code B");
+    expect(bodyOf(other)).toContain("Hxrbin");
+  });
+
   it("are not used by other code", async () => {
     const articles = articlesWith();
     const cache = tempDir("parses-");
