@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join, sep } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DomUtils } from "htmlparser2";
+import { siteFiles } from "../output.js";
 import { PATHS, SEARCH_INDEX_URL } from "../urls.js";
 import { attr, elements, parseHtml, parseXml, type Document } from "./dom.js";
 import type { PageFacts, PageFactsStore } from "./facts.js";
@@ -53,20 +54,14 @@ function embeddedHtml(doc: Document, fileUrl: string): SiteFile["embedded"] {
     });
 }
 
-function listFiles(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => `/${join(entry.parentPath, entry.name).slice(dir.length + 1).split(sep).join("/")}`)
-    .sort();
-}
-
 /**
  * Read every file of a built site once and parse its xml files; Pagefind's
  * index, the library's files rather than the site's text, is listed but
  * not read.
  */
 export function readSite(dir: string): BuiltSite {
-  const files = listFiles(dir).map((path): SiteFile => {
+  const files = siteFiles(dir).map((relative): SiteFile => {
+    const path = `/${relative}`;
     const file = join(dir, path);
     const kind = path.startsWith(SEARCH_INDEX_URL) ? "other" : kindOf(path);
     const source = kind === "other" ? "" : readFileSync(file, "utf8");
