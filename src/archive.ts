@@ -180,7 +180,7 @@ export const LINKED_FIELDS = ["teaserUrl", "older", "newer", "moreFromSection"] 
 
 /**
  * What a list of articles shows of each. The site model's lists hold the
- * articles themselves (an object a listing was 31 MB of heap at 200,000 articles);
+ * articles themselves (a listing object for each was 31 MB of heap at 200,000 articles);
  * the pages see only this (see listPageData), so a change elsewhere in an
  * article leaves them as they are.
  */
