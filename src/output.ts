@@ -151,12 +151,18 @@ export async function holdOutput(output: Output, waiting: (holder: Owner) => voi
   let held: { release(): void } | undefined;
   let committing = false;
   let deferred: NodeJS.Signals | undefined;
+  // The handlers go last: a second signal (npm passes its Ctrl-C on to the
+  // build, which had one of its own) would otherwise end the process halfway
+  // through clearing up, the lock and the runs left behind.
   const letGo = () => {
-    for (const signal of SIGNALS) process.off(signal, onSignal);
-    // A commit cut short keeps its staged files for the next build to finish it.
-    if (held && !existsSync(output.journal)) rmSync(output.staging, { recursive: true, force: true });
-    if (held) rmSync(output.runs, { recursive: true, force: true });
-    held?.release();
+    try {
+      // A commit cut short keeps its staged files for the next build to finish it.
+      if (held && !existsSync(output.journal)) rmSync(output.staging, { recursive: true, force: true });
+      if (held) rmSync(output.runs, { recursive: true, force: true });
+    } finally {
+      held?.release();
+      for (const signal of SIGNALS) process.off(signal, onSignal);
+    }
   };
   function onSignal(signal: NodeJS.Signals) {
     if (committing) {

@@ -67,14 +67,22 @@ function startBuild(args: string[], cwd: string, watching?: (name: string, kill:
   });
 }
 
-/** Build `articles` into `out` and send `signal` as soon as the half-written folder appears, that is while Eleventy writes. */
-function interruptBuild(articles: string, out: string, signal: NodeJS.Signals): Promise<Run> {
+/**
+ * Build `articles` into `out` and send `signal` as soon as the half-written
+ * folder appears, that is while Eleventy writes; `repeatMs`: then again at
+ * that interval until the build ends.
+ */
+async function interruptBuild(articles: string, out: string, signal: NodeJS.Signals, repeatMs?: number): Promise<Run> {
   let sent = false;
-  return startBuild(["--out", out, "--articles", articles], PROJECT, (name, kill) => {
+  let repeating: NodeJS.Timeout | undefined;
+  const run = await startBuild(["--out", out, "--articles", articles], PROJECT, (name, kill) => {
     if (sent || name !== `.${basename(out)}.partial`) return;
     sent = true;
     kill(signal);
+    if (repeatMs) repeating = setInterval(() => kill(signal), repeatMs);
   }, dirname(out));
+  clearInterval(repeating);
+  return run;
 }
 
 describe("a failed build leaves the previous site as it was", () => {
@@ -143,6 +151,14 @@ describe("a failed build leaves the previous site as it was", () => {
     const run = await interruptBuild(manyArticles(300), out, "SIGINT");
     expect(run.signal).toBe("SIGINT");
     expect(run.stdout).toBe("");
+    expect(hashTree(out)).toBe(hash);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it("after Ctrl-C passed on again while the build clears up (npm's and the terminal's): the old site, nothing left", async () => {
+    const { out, hash } = goodSite();
+    const run = await interruptBuild(manyArticles(300), out, "SIGINT", 1);
+    expect(run.signal).toBe("SIGINT");
     expect(hashTree(out)).toBe(hash);
     expect(leftovers(out)).toEqual([]);
   });
