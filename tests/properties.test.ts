@@ -8,12 +8,12 @@ import { readRecord, writeRecord } from "../src/frontmatter.js";
 import { firstParagraph, renderBody } from "../src/markdown.js";
 import { parseExport } from "../src/parse.js";
 import { RECORD_FIELDS, type ArticleRecord } from "../src/record.js";
-import { normaliseLine } from "../src/text.js";
+import { normaliseLine, NOT_TEXT } from "../src/text.js";
 import { articleUrl, headlineSlug, sectionSlug } from "../src/urls.js";
 import { PROJECT } from "./helpers.js";
 
-// Characters the decoder refuses (binary) or that end a line: a line of an export holds none of them.
-const NOT_IN_A_LINE = /[\u0000-\u0008\u000a-\u000d\u000e-\u001f\u007f]/gu;
+// Characters the decoder refuses (binary, and noncharacters and lone surrogates, which no record can hold) or that end a line: a line of an export holds none of them.
+const NOT_IN_A_LINE = new RegExp(`${NOT_TEXT.source}|[\\u000a-\\u000d]`, "gu");
 
 const MARKUP = [
   ..."~~ ~~~ ** __ * _ ` ``` [ ]( ) ![ < > | \\ # ## > - + = --- === *** 1. 1) 12345. 1234567890. &amp; &#x41; &#65; &copy; &nbsp;".split(" "),
