@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ledgerPath } from "../src/ledger.js";
 import { parseExport } from "../src/parse.js";
 import { articleUrl, outputPath } from "../src/urls.js";
-import { PROJECT, SEED_FILES, articlesWith, buildSite, readPage, runCli, seedText, startDevServer, tempDir, until } from "./helpers.js";
+import { PROJECT, SEED_FILES, articlesWith, buildSite, leftovers, readPage, runCli, seedText, startDevServer, tempDir, until } from "./helpers.js";
 
 /** One hash over every file of a folder: its relative paths and bytes. */
 function hashTree(dir: string): string {
@@ -18,11 +18,6 @@ function hashTree(dir: string): string {
   expect(files.length).toBeGreaterThan(0);
   for (const file of files) hash.update(`${relative(dir, file)}\0`).update(readFileSync(file)).update("\0");
   return hash.digest("hex");
-}
-
-/** What a build leaves beside its output folder other than the output itself. */
-function leftovers(out: string): string[] {
-  return readdirSync(dirname(out)).filter((name) => name.startsWith(`.${basename(out)}.`));
 }
 
 /** A good site in a fresh folder, with its hash. */

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
 import { outputPath } from "../src/urls.js";
@@ -156,6 +156,11 @@ export function fileHashes(dir: string): Record<string, string> {
     hashes[relative(dir, path).split(sep).join("/")] = createHash("sha256").update(readFileSync(path)).digest("hex");
   }
   return Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** What a build leaves beside its output folder other than the output itself. */
+export function leftovers(out: string): string[] {
+  return readdirSync(dirname(out)).filter((name) => name.startsWith(`.${basename(out)}.`));
 }
 
 /** A TCP port nobody listens on. */

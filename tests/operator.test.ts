@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { currentOwner } from "../src/owner.js";
 import { STAMP_FILE } from "../src/stamp.js";
-import { articlesWith, buildSite, can, fileHashes, freshClone, isRoot, literal, PROJECT, rawExport, readPage, runCli, sh, tempDir } from "./helpers.js";
+import { articlesWith, buildSite, can, fileHashes, freshClone, isRoot, leftovers, literal, PROJECT, rawExport, readPage, runCli, sh, tempDir } from "./helpers.js";
 
 /**
  * The operator's mistakes and the machine's faults: what is dropped into
@@ -20,11 +20,6 @@ function asNobody(args: string[], cwd: string) {
   const tmp = tempDir("nobody-");
   chmodSync(tmp, 0o777);
   return spawnSync("setpriv", [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", ...args], { cwd, encoding: "utf8", env: { ...process.env, HOME: tmp, TMPDIR: tmp } });
-}
-
-/** What is beside an output folder besides the folder: what a build left. */
-function leftovers(out: string): string[] {
-  return readdirSync(dirname(out)).filter((name) => name.startsWith(`.${basename(out)}.`));
 }
 
 describe("content is never code", () => {
