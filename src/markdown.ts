@@ -63,15 +63,11 @@ export function excerpt(text: string, max = 200): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, "")}…`;
 }
 
-let bodyMarkdown: MarkdownIt | undefined;
-
-function markdownForBodies(): MarkdownIt {
-  return (bodyMarkdown ??= createMarkdown());
-}
+const bodyMarkdown = createMarkdown();
 
 /** An article body as HTML. */
 export function renderBody(body: string): string {
-  return markdownForBodies().render(body);
+  return bodyMarkdown.render(body);
 }
 
 // A link reference definition anywhere can change how the first paragraph reads.
@@ -89,12 +85,11 @@ function mayDefineReferences(body: string): boolean {
  * parsing the first block finds it, at a fraction of the cost of the body.
  */
 export function firstParagraph(body: string): string {
-  const markdown = markdownForBodies();
   if (!mayDefineReferences(body)) {
     const start = body.replace(/^(?:[ \t]*\n)+/, "");
     const end = start.search(BLANK_LINE);
-    const [first] = textsOf(markdown.parse(end < 0 ? start : start.slice(0, end), {}));
+    const [first] = textsOf(bodyMarkdown.parse(end < 0 ? start : start.slice(0, end), {}));
     if (first !== undefined) return first;
   }
-  return textsOf(markdown.parse(body, {}))[0] ?? "";
+  return textsOf(bodyMarkdown.parse(body, {}))[0] ?? "";
 }
