@@ -1,23 +1,18 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, watch, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, watch, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ledgerPath } from "../src/ledger.js";
 import { parseExport } from "../src/parse.js";
 import { articleUrl, outputPath } from "../src/urls.js";
-import { PROJECT, SEED_FILES, articlesWith, buildSite, leftovers, readPage, runCli, seedText, startDevServer, tempDir, until } from "./helpers.js";
+import { PROJECT, SEED_FILES, articlesWith, buildSite, fileHashes, leftovers, readPage, runCli, seedText, startDevServer, tempDir, until } from "./helpers.js";
 
 /** One hash over every file of a folder: its relative paths and bytes. */
 function hashTree(dir: string): string {
-  const hash = createHash("sha256");
-  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
-  expect(files.length).toBeGreaterThan(0);
-  for (const file of files) hash.update(`${relative(dir, file)}\0`).update(readFileSync(file)).update("\0");
-  return hash.digest("hex");
+  const hashes = fileHashes(dir);
+  expect(Object.keys(hashes).length).toBeGreaterThan(0);
+  return createHash("sha256").update(JSON.stringify(hashes)).digest("hex");
 }
 
 /** A good site in a fresh folder, with its hash. */
